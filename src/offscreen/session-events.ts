@@ -1,0 +1,18 @@
+import type { CallDirection, ConnectionState } from '../shared/state';
+
+/**
+ * What the SDK seam reports, already stripped of SDK vocabulary except the raw state name.
+ * Another Kandy flavour only has to produce these.
+ */
+export type SessionEvent =
+  | { type: 'connection'; connection: ConnectionState }
+  | {
+      type: 'call-added';
+      at: number;
+      call: { id: string; direction: CallDirection; remoteAddress: string; remoteName?: string; video: boolean; sdkState: string };
+    }
+  | { type: 'call-changed'; at: number; id: string; sdkState: string; localHold: boolean; remoteHold: boolean; error?: string }
+  | { type: 'call-muted'; id: string; muted: boolean }
+  | { type: 'call-video'; id: string; video: boolean }
+  | { type: 'operation-failed'; at: number; message: string; callId?: string }
+  | { type: 'error-seen' };

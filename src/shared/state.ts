@@ -1,0 +1,58 @@
+/** The whole call state every view renders. Produced only by the offscreen document's reducer. */
+
+export type ConnectionStatus = 'signed-out' | 'connecting' | 'online' | 'offline';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** Why we are offline or signed out, in words a user understands. */
+  reason?: string;
+  /** The signed-in user's identity (e.g. alice@kandy.example). */
+  user?: string;
+}
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+export type CallPhase = 'initiating' | 'ringing' | 'connected' | 'on-hold' | 'ended';
+
+export interface CallView {
+  id: string;
+  direction: CallDirection;
+  /** The other party's address as dialled or as presented by the network. */
+  remoteAddress: string;
+  remoteName?: string;
+  phase: CallPhase;
+  /** The SDK's own state name, kept for diagnostics. */
+  sdkState: string;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  muted: boolean;
+  localHold: boolean;
+  remoteHold: boolean;
+  video: boolean;
+  /** Why the call ended or failed, when known. */
+  endReason?: string;
+}
+
+export interface AppState {
+  connection: ConnectionState;
+  calls: CallView[];
+  /** The last operation that failed, shown once by the UI. */
+  lastError?: { message: string; at: number; callId?: string };
+  /** Bumped on every change so stale pushes can be ignored. */
+  revision: number;
+}
+
+export const INITIAL_STATE: AppState = {
+  connection: { status: 'signed-out' },
+  calls: [],
+  revision: 0,
+};
+
+export function isLive(call: CallView): boolean {
+  return call.phase !== 'ended';
+}
+
+export function liveCalls(state: AppState): CallView[] {
+  return state.calls.filter(isLive);
+}
