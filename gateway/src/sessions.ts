@@ -1,0 +1,417 @@
+/**
+ * Call sessions: the state machine behind /cpaas/webrtcsignaling/{v}/{user}/sessions.
+ *
+ * Both parties share one session id, each under their own user path. The gateway only relays SDP; it
+ * remembers who has an outstanding re-offer so /answer can be routed as an acceptance (initial answer)
+ * or as an answer notification (renegotiation). Every way a session can end goes through finish(), which
+ * clears timers, keeps a tombstone (so late requests get a precise 404 and repeated DELETEs are harmless)
+ * and tells the other party.
+ *
+ * Extension points: deliver() is the only place that reaches a party, so a gateway-answered "echo line"
+ * or a transfer that swaps a party can hook in there and in the Party records.
+ */
+import type { ChannelRegistry } from './channels.ts';
+import type { Directory, UserRecord } from './directory.ts';
+import type { Logger } from './log.ts';
+import type { Subscription, SubscriptionRegistry } from './subscriptions.ts';
+import { errors } from './errors.ts';
+import { randomId } from './ids.ts';
+
+export type Role = 'caller' | 'callee';
+export type SessionState = 'initiated' | 'ringing' | 'connected' | 'ended';
+
+const STATUS_NAME: Record<SessionState, string> = { initiated: 'Initiated', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
+
+export interface Party {
+  readonly role: Role;
+  readonly user: UserRecord;
+  readonly version: string;
+  /** The channel of the device in this call, once known; undefined = all call-subscribed channels of the user. */
+  channelId: string | undefined;
+  clientCorrelator: string | undefined;
+  /** Last request (status/audit, answer, update) from this party. */
+  lastActivityAt: number;
+}
+
+interface Session {
+  readonly id: string;
+  readonly caller: Party;
+  readonly callee: Party;
+  readonly dialed: string;
+  readonly createdAt: number;
+  state: SessionState;
+  connectedAt: number | undefined;
+  invitedChannels: string[];
+  pendingOffer: { from: Role; at: number } | undefined;
+  ringTimer: NodeJS.Timeout | undefined;
+  reofferTimer: NodeJS.Timeout | undefined;
+  readonly log: Logger;
+}
+
+interface Tombstone {
+  id: string;
+  caller: string;
+  callee: string;
+  endedAt: number;
+  reason: string;
+}
+
+export interface SessionSummary {
+  id: string;
+  state: SessionState;
+  caller: string;
+  callee: string;
+  dialed: string;
+  createdAt: number;
+  connectedAt: number | undefined;
+  pendingOfferFrom: Role | undefined;
+}
+
+export interface SessionOptions {
+  /** An unanswered invitation ends after this long (callee: Cancelled, caller: SessionEnded). */
+  ringTimeoutMs: number;
+  /** A re-offer the peer never answers ends the session after this long. */
+  reofferTimeoutMs: number;
+  /** A connected party that sends nothing (no call audit) for this long ends the session; 0 disables. */
+  auditTimeoutMs: number;
+  /** How long ended sessions are remembered. */
+  tombstoneMs: number;
+}
+
+export interface CreateSessionInput {
+  address: string;
+  sdp: string;
+  clientCorrelator: string | undefined;
+  displayName: string | undefined;
+}
+
+type EndNotice = { party: Party; eventType: 'SessionEnded' | 'Cancelled' };
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly tombstones = new Map<string, Tombstone>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: {
+      directory: Directory;
+      channels: ChannelRegistry;
+      subscriptions: SubscriptionRegistry;
+      log: Logger;
+      options: SessionOptions;
+      now?: () => number;
+    },
+  ) {
+    this.now = deps.now ?? Date.now;
+    deps.subscriptions.onRemoved((subscription) => this.onSubscriptionRemoved(subscription));
+  }
+
+  private get log(): Logger {
+    return this.deps.log;
+  }
+
+  // ---- requests -------------------------------------------------------------------------------
+
+  create(callerUser: UserRecord, version: string, input: CreateSessionInput): { resourceURL: string; sessionId: string; callee: UserRecord } {
+    const resolved = this.deps.directory.resolve(input.address);
+    if (!resolved.user) {
+      this.log.info('session.reject', { user: callerUser.username, dialed: input.address, reason: resolved.reason });
+      throw errors.unknownCallee(input.address);
+    }
+    const callee = resolved.user;
+    if (callee.username === callerUser.username) throw errors.invalidInput('tParticipantAddress', 'a user cannot call themselves');
+    if (this.isBusy(callee.username)) {
+      this.log.info('session.reject', { user: callerUser.username, callee: callee.username, reason: 'busy' });
+      throw errors.calleeBusy(input.address);
+    }
+    const calleeChannels = this.deps.subscriptions.channelsFor(callee.username, 'call');
+    if (calleeChannels.length === 0) {
+      this.log.info('session.reject', { user: callerUser.username, callee: callee.username, reason: 'not subscribed' });
+      throw errors.calleeUnavailable(input.address);
+    }
+
+    const now = this.now();
+    const id = randomId(12);
+    const session: Session = {
+      id,
+      caller: {
+        role: 'caller',
+        user: callerUser,
+        version,
+        channelId: this.pickChannel(callerUser.username, input.clientCorrelator),
+        clientCorrelator: input.clientCorrelator,
+        lastActivityAt: now,
+      },
+      callee: { role: 'callee', user: callee, version, channelId: undefined, clientCorrelator: undefined, lastActivityAt: now },
+      dialed: input.address,
+      createdAt: now,
+      state: 'initiated',
+      connectedAt: undefined,
+      invitedChannels: calleeChannels.map((channel) => channel.id),
+      pendingOffer: undefined,
+      ringTimer: undefined,
+      reofferTimer: undefined,
+      log: this.log.child({ session: id }),
+    };
+    this.sessions.set(id, session);
+    session.ringTimer = setTimeout(() => this.onRingTimeout(id), this.deps.options.ringTimeoutMs);
+    session.ringTimer.unref();
+    session.log.info('session.create', { user: callerUser.username, callee: callee.username, dialed: input.address, devices: calleeChannels.length });
+
+    this.deliver(session, session.callee, 'wrtcsSessionInvitationNotification', {
+      offer: { sdp: input.sdp },
+      originatorAddress: callerUser.sipAddress,
+      originatorName: input.displayName ?? callerUser.displayName,
+      tParticipantAddress: callee.sipAddress,
+    });
+    return { resourceURL: this.href(session.caller, id), sessionId: id, callee };
+  }
+
+  /** PUT …/status: "Ringing" from the callee, or the periodic "Connected" call audit. Returns the status to report. */
+  status(username: string, id: string, status: string): string {
+    const session = this.find(username, id);
+    const party = this.partyOf(session, username);
+    party.lastActivityAt = this.now();
+    if (status === 'Ringing') {
+      if (party.role !== 'callee') throw errors.invalidState('Ringing status from the caller', STATUS_NAME[session.state]);
+      if (session.state === 'initiated') {
+        session.state = 'ringing';
+        session.log.info('session.ringing', { user: username });
+        this.deliver(session, session.caller, 'wrtcsEventNotification', { eventType: 'Ringing' });
+      }
+      return STATUS_NAME[session.state];
+    }
+    if (status === 'Connected') {
+      session.log.debug('session.audit', { user: username, state: session.state });
+      return STATUS_NAME[session.state];
+    }
+    throw errors.invalidInput('wrtcsSessionStatus.status', `"${status}" is not supported (expected Ringing or Connected)`);
+  }
+
+  /** PUT …/answer: the callee's initial answer, or either side's answer to a re-offer. */
+  answer(username: string, id: string, sdp: string, clientCorrelator: string | undefined): void {
+    const session = this.find(username, id);
+    const party = this.partyOf(session, username);
+    party.lastActivityAt = this.now();
+
+    if (session.pendingOffer) {
+      if (session.pendingOffer.from === party.role) throw errors.invalidState('answer', 'waiting for the other party to answer your own offer');
+      const offerer = this.other(session, party);
+      session.pendingOffer = undefined;
+      this.clearTimer(session, 'reofferTimer');
+      session.log.info('session.reanswer', { user: username });
+      this.deliver(session, offerer, 'wrtcsAnswerNotification', { answer: { sdp } });
+      return;
+    }
+    if (session.state === 'connected') throw errors.invalidState('answer', 'connected with no offer outstanding');
+    if (party.role !== 'callee') throw errors.invalidState('answer by the caller', STATUS_NAME[session.state]);
+
+    session.state = 'connected';
+    session.connectedAt = this.now();
+    session.caller.lastActivityAt = session.connectedAt;
+    this.clearTimer(session, 'ringTimer');
+    party.clientCorrelator = clientCorrelator;
+    party.channelId = this.pickChannel(username, clientCorrelator);
+    session.log.info('session.connected', { user: username, waitedMs: session.connectedAt - session.createdAt });
+    this.deliver(session, session.caller, 'wrtcsAcceptanceNotification', { answer: { sdp } });
+    // Other devices of the callee that were ringing stop ringing.
+    if (party.channelId) {
+      for (const channelId of session.invitedChannels) {
+        if (channelId !== party.channelId) this.deliverTo(session, session.callee, channelId, 'wrtcsEventNotification', { eventType: 'Cancelled' });
+      }
+    }
+  }
+
+  /** PUT …/update: a re-offer (hold, unhold, media change) relayed to the other party. */
+  update(username: string, id: string, sdp: string): void {
+    const session = this.find(username, id);
+    const party = this.partyOf(session, username);
+    party.lastActivityAt = this.now();
+    if (session.state !== 'connected') throw errors.invalidState('update', STATUS_NAME[session.state]);
+    if (session.pendingOffer && session.pendingOffer.from !== party.role) throw errors.requestPending(id);
+    session.pendingOffer = { from: party.role, at: this.now() };
+    this.clearTimer(session, 'reofferTimer');
+    session.reofferTimer = setTimeout(() => this.onReofferTimeout(id), this.deps.options.reofferTimeoutMs);
+    session.reofferTimer.unref();
+    session.log.info('session.reoffer', { user: username });
+    this.deliver(session, this.other(session, party), 'wrtcsOfferNotification', { offer: { sdp } });
+  }
+
+  /** DELETE …/sessions/{id}: cancel (caller, before answer), reject (callee, before answer) or hang up. */
+  end(username: string, id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) {
+      const tombstone = this.tombstones.get(id);
+      if (tombstone && (tombstone.caller === username || tombstone.callee === username)) return; // already over: idempotent
+      throw errors.notFound(`session ${id}`);
+    }
+    const party = this.partyOf(session, username);
+    if (session.state === 'connected') {
+      this.finish(session, `hangup-by-${party.role}`, [{ party: this.other(session, party), eventType: 'SessionEnded' }]);
+    } else if (party.role === 'caller') {
+      this.finish(session, 'cancelled', [{ party: session.callee, eventType: 'Cancelled' }]);
+    } else {
+      this.finish(session, 'rejected', [{ party: session.caller, eventType: 'SessionEnded' }]);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  isBusy(username: string): boolean {
+    for (const session of this.sessions.values()) {
+      if (session.caller.user.username === username || session.callee.user.username === username) return true;
+    }
+    return false;
+  }
+
+  /** Periodic housekeeping: audit timeouts, old tombstones. */
+  tick(): void {
+    const now = this.now();
+    const auditTimeout = this.deps.options.auditTimeoutMs;
+    if (auditTimeout > 0) {
+      for (const session of [...this.sessions.values()]) {
+        if (session.state !== 'connected') continue;
+        const silent = [session.caller, session.callee].find((party) => now - party.lastActivityAt > auditTimeout);
+        if (silent) {
+          session.log.warn('session.audit-timeout', { user: silent.user.username });
+          this.finish(session, `audit-timeout-${silent.role}`, [
+            { party: session.caller, eventType: 'SessionEnded' },
+            { party: session.callee, eventType: 'SessionEnded' },
+          ]);
+        }
+      }
+    }
+    for (const [id, tombstone] of this.tombstones) if (now - tombstone.endedAt > this.deps.options.tombstoneMs) this.tombstones.delete(id);
+  }
+
+  summary(): SessionSummary[] {
+    return [...this.sessions.values()].map((session) => ({
+      id: session.id,
+      state: session.state,
+      caller: session.caller.user.username,
+      callee: session.callee.user.username,
+      dialed: session.dialed,
+      createdAt: session.createdAt,
+      connectedAt: session.connectedAt,
+      pendingOfferFrom: session.pendingOffer?.from,
+    }));
+  }
+
+  /** Shutdown: tells every party the session ended, then forgets everything. */
+  closeAll(): void {
+    for (const session of [...this.sessions.values()]) {
+      this.finish(session, 'gateway-shutdown', [
+        { party: session.caller, eventType: 'SessionEnded' },
+        { party: session.callee, eventType: session.state === 'connected' ? 'SessionEnded' : 'Cancelled' },
+      ]);
+    }
+    this.tombstones.clear();
+  }
+
+  private onRingTimeout(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session || session.state === 'connected') return;
+    this.finish(session, 'no-answer', [
+      { party: session.callee, eventType: 'Cancelled' },
+      { party: session.caller, eventType: 'SessionEnded' },
+    ]);
+  }
+
+  private onReofferTimeout(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session?.pendingOffer) return;
+    this.finish(session, 'reoffer-timeout', [
+      { party: session.caller, eventType: 'SessionEnded' },
+      { party: session.callee, eventType: 'SessionEnded' },
+    ]);
+  }
+
+  /** A call subscription went away (unsubscribe, channel deleted/expired): end calls that can no longer reach that party. */
+  private onSubscriptionRemoved(subscription: Subscription): void {
+    if (subscription.service !== 'call') return;
+    for (const session of [...this.sessions.values()]) {
+      for (const party of [session.caller, session.callee]) {
+        if (party.user.username !== subscription.user) continue;
+        const reachable = party.channelId
+          ? party.channelId !== subscription.channelId && this.deps.channels.get(party.channelId) !== undefined
+          : this.deps.subscriptions.channelsFor(party.user.username, 'call').length > 0;
+        if (reachable || !this.sessions.has(session.id)) continue;
+        const other = this.other(session, party);
+        const eventType = session.state !== 'connected' && other.role === 'callee' ? 'Cancelled' : 'SessionEnded';
+        this.finish(session, `${party.role}-unreachable`, [{ party: other, eventType }]);
+      }
+    }
+  }
+
+  private finish(session: Session, reason: string, notices: EndNotice[]): void {
+    if (!this.sessions.has(session.id)) return;
+    const wasConnected = session.state === 'connected';
+    session.state = 'ended';
+    this.clearTimer(session, 'ringTimer');
+    this.clearTimer(session, 'reofferTimer');
+    this.sessions.delete(session.id);
+    const endedAt = this.now();
+    this.tombstones.set(session.id, { id: session.id, caller: session.caller.user.username, callee: session.callee.user.username, endedAt, reason });
+    session.log.info('session.end', {
+      reason,
+      caller: session.caller.user.username,
+      callee: session.callee.user.username,
+      connectedMs: wasConnected && session.connectedAt !== undefined ? endedAt - session.connectedAt : undefined,
+    });
+    for (const notice of notices) this.deliver(session, notice.party, 'wrtcsEventNotification', { eventType: notice.eventType });
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private find(username: string, id: string): Session {
+    const session = this.sessions.get(id);
+    if (session && (session.caller.user.username === username || session.callee.user.username === username)) return session;
+    const tombstone = this.tombstones.get(id);
+    if (tombstone && (tombstone.caller === username || tombstone.callee === username)) throw errors.sessionEnded(id);
+    throw errors.notFound(`session ${id}`);
+  }
+
+  private partyOf(session: Session, username: string): Party {
+    if (session.caller.user.username === username) return session.caller;
+    if (session.callee.user.username === username) return session.callee;
+    throw errors.notFound(`session ${session.id}`);
+  }
+
+  private other(session: Session, party: Party): Party {
+    return party.role === 'caller' ? session.callee : session.caller;
+  }
+
+  private clearTimer(session: Session, key: 'ringTimer' | 'reofferTimer'): void {
+    const timer = session[key];
+    if (timer) clearTimeout(timer);
+    session[key] = undefined;
+  }
+
+  /** The user's call channel matching the client correlator, or the only one. */
+  private pickChannel(username: string, clientCorrelator: string | undefined): string | undefined {
+    const channels = this.deps.subscriptions.channelsFor(username, 'call');
+    const match = clientCorrelator === undefined ? undefined : channels.find((channel) => channel.clientCorrelator === clientCorrelator);
+    if (match) return match.id;
+    return channels.length === 1 ? channels[0]?.id : undefined;
+  }
+
+  private href(party: Party, sessionId: string): string {
+    return `/cpaas/webrtcsignaling/${party.version}/${party.user.username}/sessions/${sessionId}`;
+  }
+
+  /** Sends a session notification to a party's device (or all of their call channels while unbound). */
+  private deliver(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
+    const targets = party.channelId ? [party.channelId] : this.deps.subscriptions.channelsFor(party.user.username, 'call').map((c) => c.id);
+    if (targets.length === 0) {
+      session.log.warn('notify.undeliverable', { user: party.user.username, type });
+      return;
+    }
+    for (const channelId of targets) this.deliverTo(session, party, channelId, type, fields);
+  }
+
+  private deliverTo(session: Session, party: Party, channelId: string, type: string, fields: Record<string, unknown>): void {
+    const link = [{ href: this.href(party, session.id), rel: 'WebrtcSession' }];
+    const sent = this.deps.channels.notify(channelId, type, { ...fields, link });
+    if (!sent) session.log.warn('notify.undeliverable', { user: party.user.username, type, channel: channelId });
+  }
+}
