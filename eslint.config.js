@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '**/*.svelte'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', '**/*.svelte', '.tmp/**', '**/*.tmp.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -65,7 +65,7 @@ describe('call core', () => {
     await alicePopup.getByRole('region', { name: 'Current call' }).getByRole('button', { name: 'End' }).click();
     await alice.waitForState(noLiveCall, 'alice call ended');
     await bob.waitForState(noLiveCall, 'bob call ended');
-    await bobPopup.getByRole('region', { name: 'Last call' }).getByText('Ended').waitFor({ timeout: 10_000 });
+    await bobPopup.getByRole('region', { name: 'Last call' }).getByTestId('call-phase').getByText('Ended').waitFor({ timeout: 10_000 });
     await alicePopup.close();
     await bobPopup.close();
   });

@@ -130,7 +130,10 @@ export async function launchExtensionUser(account: Account | undefined, options:
         password: account.password,
       },
     });
-    if (!reply.ok) throw new Error(`save-settings failed: ${reply.error}`);
+    if (!reply.ok) {
+      await context.close();
+      throw new Error(`save-settings failed: ${reply.error}`);
+    }
   }
   return user;
 }

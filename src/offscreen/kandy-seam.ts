@@ -133,6 +133,7 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
     const call = callSnapshot(callId);
     if (!call) return;
     const error = describeError(params.error);
+    if (call.state === 'Connected') renderRemoteTracks(callId);
     emit({
       type: 'call-changed',
       at: Date.now(),
@@ -151,10 +152,15 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
     }
   });
 
+  /** Rendering is idempotent in the SDK, so render on every chance: the callee's tracks can arrive before its call does. */
+  function renderRemoteTracks(callId: string): void {
+    const call = client.call.getById(callId);
+    if (call && call.remoteTracks.length > 0) client.media.renderTracks(call.remoteTracks, config.remoteMediaSelector);
+  }
+
   client.on('call:newTrack', (params) => {
     if (params.local) return;
-    const trackId = params.trackId as string;
-    client.media.renderTracks([trackId], config.remoteMediaSelector);
+    renderRemoteTracks(params.callId as string);
   });
 
   client.on('subscription:change', () => reportConnection());

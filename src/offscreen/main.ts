@@ -105,9 +105,10 @@ const handlers: Handlers = {
   },
 };
 
+/** Offscreen documents have no runtime.getManifest; the worker is the only extension context served from a .js URL. */
 function fromOurWorker(sender: Runtime.MessageSender): boolean {
-  const worker = browser.runtime.getManifest().background as { service_worker?: string } | undefined;
-  return sender.id === browser.runtime.id && !sender.tab && sender.url === browser.runtime.getURL(worker?.service_worker ?? '');
+  const url = sender.url ?? '';
+  return sender.id === browser.runtime.id && !sender.tab && url.startsWith(browser.runtime.getURL('')) && url.split(/[?#]/)[0]!.endsWith('.js');
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {

@@ -1,0 +1,127 @@
+/**
+ * Words in front of a number. A phone word ("Tel", "call", "Fax", "電話", "☎") confirms a
+ * number that looks like something else (a bare 10-digit run that could be a Unix timestamp);
+ * an id word right before it ("Order", "Invoice", "SKU", "ISBN") marks it as an identifier.
+ */
+
+const PHONE_WORDS = new Set(
+  (
+    'tel tele telephone téléphone telefon telefone telefono teléfono telf tlf tfno tél fone phone phones ph phno ' +
+    'call calls calling ring dial mobile mob mobil mobiltelefon handy cell cellphone cel celular portable ' +
+    'fax telefax hotline helpline line landline whatsapp whats zap sms text contact contacts contato contacto ' +
+    'kontakt fon rufnummer telefonnummer festnetz anruf anrufen appel appelez appeler ligue ligar tollfree toll ' +
+    'freephone freecall office direct dd switchboard reception enquiries inquiries support helpdesk emergency ' +
+    'tty voice voip skype viber telegram wechat फोन फ़ोन मोबाइल संपर्क дзвоніть телефон тел'
+  ).split(' '),
+);
+
+/** One-letter labels count only right before the number: "T: 020 7946 0958", "M. 0412 345 678". */
+const LETTER_LABELS = new Set(['t', 'm', 'f', 'p', 'h', 'w', 'o', 'c', 'tf']);
+
+const ID_WORDS = new Set(
+  (
+    'order orders ord invoice inv receipt ref reference refno id ids account acct acc tracking track trk ' +
+    'shipment awb parcel consignment sku item art article artikel artnr part model isbn issn ean upc gtin asin ' +
+    'serial sn imei iccid meid ticket case po confirmation conf transaction txn tx txid trx customer cust client ' +
+    'booking pnr reservation policy claim member membership passport license licence vin patent bestellung ' +
+    'bestellnummer bestellnr rechnung rechnungsnummer kundennummer kundennr auftrag auftragsnummer vorgang ' +
+    'aktenzeichen az commande facture référence réf dossier pedido nota fatura boleto cpf cnpj rg protocolo ' +
+    'aadhaar aadhar pan gst gstin uan abn acn tfn medicare nhs ssn ein tin vat ust ustid siret siren version ' +
+    'ver build release rev revision ip timestamp ts epoch unix zip zipcode postcode postal plz cep pin pincode ' +
+    'otp lot batch barcode iban bic swift routing aba card visa mastercard amex cvv amount total price balance ' +
+    'qty quantity population score rank page pages isin wkn fedex ups dhl usps tnt sendung sendungsnummer paket colis rastreio rastreamento encomenda awb 注文番号 伝票番号 追跡番号 郵便番号 会員番号 品番 型番 注文 請求書'
+  ).split(' '),
+);
+
+/** Skipped when looking for the word right before a number: "Order No. 123", "Tel. Nr. 030". */
+const NEUTRAL = new Set(
+  'n no nr nº n° num number numbers nummer numéro numero número is at on or our your the a an de du des la le der die das unter sous au em para please us me to via of for'.split(
+    ' ',
+  ),
+);
+
+export interface Context {
+  /** A phone word or symbol shortly before the number (same line). */
+  phone: boolean;
+  /** The nearest word before the number (neutral words skipped) is an identifier word. */
+  id: boolean;
+}
+
+const WINDOW = 40;
+
+function isLetter(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  if (c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0xc0 && c <= 0x24f) return true; // Latin-1 supplement and Latin Extended-A/B
+  return c >= 0x370 && /\p{L}|\p{M}/u.test(String.fromCharCode(c));
+}
+
+function isPhoneSymbol(c: number): boolean {
+  // ☎ ☏ ✆ ℡ 📞 📱 (the emoji are surrogate pairs; their low halves identify them)
+  return c === 0x260e || c === 0x260f || c === 0x2706 || c === 0x2121 || c === 0xdcde || c === 0xdcf1 || c === 0xdcf2;
+}
+
+function phoneWord(word: string): boolean {
+  if (PHONE_WORDS.has(word)) return true;
+  if (word.charCodeAt(0) >= 0x3000) {
+    const w = word.normalize('NFKC').toLowerCase();
+    return w.includes('電話') || w.includes('携帯') || w.includes('tel') || w.includes('fax') || w.includes('問い合わせ');
+  }
+  return false;
+}
+
+function idWord(word: string): boolean {
+  if (ID_WORDS.has(word)) return true;
+  if (word.charCodeAt(0) >= 0x3000) {
+    return /番号|注文|伝票|請求/.test(word) && !/電話|携帯|fax|ＦＡＸ|ＴＥＬ/i.test(word);
+  }
+  return false;
+}
+
+/** Characters allowed between a label and its number: spaces and label punctuation. */
+function isLabelPunct(c: number): boolean {
+  return (
+    c === 32 || c === 0xa0 || c === 0x3000 || c === 58 || c === 0xff1a || c === 46 || c === 45 || c === 0x2013 ||
+    c === 47 || c === 0xb0 || c === 0xba || c === 61
+  );
+}
+
+/** Reads the words in the `WINDOW` characters before `pos`, on the same line and table cell. */
+export function contextBefore(text: string, pos: number): Context {
+  let phone = false;
+  let id = false;
+  /** Still between the number and its label (only label punctuation and neutral words so far). */
+  let labelling = true;
+  let i = pos - 1;
+  const stop = Math.max(0, pos - WINDOW);
+  while (i >= stop) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 9 || c === 124 /* | */) break;
+    if (isPhoneSymbol(c)) {
+      phone = true;
+      labelling = false;
+      i--;
+      continue;
+    }
+    if (!isLetter(c)) {
+      if (labelling && (c === 35 || c === 0xff03 || c === 0x2116)) {
+        // "#1234567890", "№ 1234567890"
+        id = true;
+        labelling = false;
+      } else if (labelling && !isLabelPunct(c)) labelling = false;
+      i--;
+      continue;
+    }
+    const end = i + 1;
+    while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
+    const word = text.slice(i + 1, end).toLowerCase();
+    if (labelling) {
+      if (NEUTRAL.has(word)) continue;
+      labelling = false;
+      if (LETTER_LABELS.has(word)) phone = true;
+      else if (idWord(word)) id = true;
+    }
+    if (phoneWord(word)) phone = true;
+  }
+  return { phone, id: id && !phone };
+}

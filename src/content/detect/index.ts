@@ -1,0 +1,20 @@
+/**
+ * Phone number and SIP address detection for the content script.
+ * Pure TypeScript, no DOM: callers pass text (e.g. a text node's data) and get offsets back.
+ */
+import type { CountryCode, DetectOptions, Detection } from './types';
+import { Scanner } from './scan';
+
+export type { CountryCode, DetectOptions, Detection, DetectedKind, DialableResult } from './types';
+export { parseDialable, type DialableOptions } from './dialable';
+export { defaultCountryFromLocale } from './locale';
+
+/**
+ * Finds valid phone numbers (national and international notation, `tel:` URIs, with
+ * extensions) and `sip:` / `sips:` URIs in `text`, in order, without overlaps.
+ */
+export function detect(text: string, options: DetectOptions): Detection[] {
+  const country: CountryCode = options.defaultCountry;
+  if (text.length < 5) return [];
+  return new Scanner(text, country).run();
+}

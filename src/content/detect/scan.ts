@@ -1,0 +1,680 @@
+/**
+ * The text scanner: finds phone numbers, `tel:` URIs and SIP URIs in plain text.
+ *
+ * Phone numbers go through three stages, cheapest first:
+ *
+ * 1. Prefilter. One pass over the text's UTF-16 code units. Anything that is not a digit or a
+ *    `:` / `.` costs one or two comparisons. A digit starts a *run*: digit groups joined by
+ *    gaps of at most four separator characters (one space, one of `- . /`, `(` / `)`, or
+ *    ` - `), with an optional leading `+` and `(`. Runs with fewer than 6 digits end here.
+ * 2. Shape rules on the run, no library calls: boundaries (a run glued to letters, `$`, `#`,
+ *    `@`, `/`, `=`, a decimal point, … is not a phone number), cards and tracking numbers
+ *    (groups of four), IBANs, thousands groupings, and per segment dates, IPv4 addresses,
+ *    version strings, ZIP+4 / CEP codes, ISBNs and decimals. Those segments become barriers.
+ * 3. Validation. The run is cut at spaces and slashes into chunks; the longest chain of
+ *    chunks (≤ 17 digits, no barrier) that libphonenumber-js (max metadata) accepts as a valid
+ *    number wins, then scanning goes on after it. National numbers in countries that always
+ *    write the trunk prefix must carry it (see phone.ts). A bare 10- or 13-digit run starting
+ *    with 1 (a Unix timestamp in s or ms) needs a phone word before it; a number right after
+ *    an identifier word ("Order", "Invoice", "SKU") is dropped (context.ts).
+ *
+ * `sip:`, `sips:` and `tel:` are recognised at their colon; `http(s)://…`, `ftp://…`,
+ * `mailto:…` and `www.…` tokens are skipped whole, so digits inside URLs are never read.
+ */
+import type { CountryCode } from 'libphonenumber-js/core';
+import type { Detection } from './types';
+import { validateDigits } from './phone';
+import { readSipUri, readTelUri } from './sip';
+import { contextBefore, type Context } from './context';
+import {
+  isAsciiDigit,
+  isCloseParen,
+  isCurrency,
+  isDigit,
+  isOpenParen,
+  isPlus,
+  isSeparator,
+  isSpace,
+  isWhitespace,
+  isWordLetter,
+} from './chars';
+
+const MAX_GROUPS = 48;
+/** E.164 allows 15 digits; 17 leaves room for a written international call prefix (`011`). */
+const MAX_NUMBER_DIGITS = 17;
+const MIN_NATIONAL_DIGITS = 6;
+const MIN_INTERNATIONAL_DIGITS = 7;
+
+// Scratch space for the run being examined (detect() is synchronous and not re-entrant).
+const gStart = new Int32Array(MAX_GROUPS);
+const gEnd = new Int32Array(MAX_GROUPS);
+/** Per group: the gap before it has a space. */
+const gapSpace = new Uint8Array(MAX_GROUPS);
+/** Per group: the separator character in the gap before it (0 if none). */
+const gapSep = new Int32Array(MAX_GROUPS);
+const gapOpen = new Uint8Array(MAX_GROUPS);
+const gapClose = new Uint8Array(MAX_GROUPS);
+/** Per group: part of a date, IP address, … */
+const gBarred = new Uint8Array(MAX_GROUPS);
+const chFirst = new Int32Array(MAX_GROUPS);
+const chLast = new Int32Array(MAX_GROUPS);
+const chDigits = new Int32Array(MAX_GROUPS);
+const chBarred = new Uint8Array(MAX_GROUPS);
+
+interface Ext {
+  digits: string;
+  end: number;
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** Case-insensitive ASCII comparison of `text` at `at` with the lower-case `word`. */
+function startsWithWord(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    if (lowerAscii(text.charCodeAt(at + k)) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function digitText(text: string, s: number, e: number): string {
+  let ascii = true;
+  for (let k = s; k < e; k++) if (text.charCodeAt(k) > 57) ascii = false;
+  if (ascii) return text.slice(s, e);
+  let out = '';
+  for (let k = s; k < e; k++) {
+    const c = text.charCodeAt(k);
+    out += String.fromCharCode(c > 57 ? c - 0xff10 + 48 : c);
+  }
+  return out;
+}
+
+function allShortGroups(a: number, b: number): boolean {
+  for (let g = a; g <= b; g++) if (gEnd[g]! - gStart[g]! > 2) return false;
+  return true;
+}
+
+function groupValue(text: string, g: number): number {
+  let v = 0;
+  for (let k = gStart[g]!; k < gEnd[g]!; k++) {
+    const c = text.charCodeAt(k);
+    v = v * 10 + (c > 57 ? c - 0xff10 : c - 48);
+  }
+  return v;
+}
+
+function glen(g: number): number {
+  return gEnd[g]! - gStart[g]!;
+}
+
+const EXT_WORDS = ['extension', 'extn', 'ext', 'durchwahl', 'poste', 'ramal', 'app', 'dw', 'x'];
+
+/** An extension right after a number: ` x 204`, `x204`, `, ext. 204`, ` (ext 204)`, ` #204`, ` 内線204`. */
+function readExtension(text: string, at: number): Ext | null {
+  const n = text.length;
+  let i = at;
+  let spaces = 0;
+  if (text.charCodeAt(i) === 44) i++; // ','
+  while (i < n && isSpace(text.charCodeAt(i)) && spaces < 2) {
+    i++;
+    spaces++;
+  }
+  let paren = false;
+  if (isOpenParen(text.charCodeAt(i))) {
+    paren = true;
+    i++;
+  }
+  const c = text.charCodeAt(i);
+  let k = -1;
+  if (c === 35 /* # */ || c === 0xff03) k = i + 1;
+  else if (text.startsWith('内線', i)) k = i + 2;
+  else {
+    for (const word of EXT_WORDS) {
+      if (startsWithWord(text, i, word) && !isWordLetter(text.charCodeAt(i + word.length))) {
+        k = i + word.length;
+        if (word.length > 1 && text.charCodeAt(k) === 46) k++; // "ext."
+        break;
+      }
+    }
+  }
+  if (k < 0) return null;
+  if (text.charCodeAt(k) === 58 || text.charCodeAt(k) === 0xff1a) k++; // ':'
+  let sp = 0;
+  while (k < n && isSpace(text.charCodeAt(k)) && sp < 2) {
+    k++;
+    sp++;
+  }
+  const ds = k;
+  while (k < n && isDigit(text.charCodeAt(k)) && k - ds <= 6) k++;
+  const len = k - ds;
+  if (len < 1 || len > 6) return null;
+  let end = k;
+  if (paren) {
+    if (!isCloseParen(text.charCodeAt(k))) return null;
+    end = k + 1;
+  }
+  return { digits: digitText(text, ds, k), end };
+}
+
+/** The character before a run (before its `+` / `(`) shows it is part of something else. */
+function badLeft(text: string, rs: number): boolean {
+  if (rs === 0) return false;
+  const c = text.charCodeAt(rs - 1);
+  if (isSpace(c)) return rs >= 2 && isCurrency(text.charCodeAt(rs - 2)); // "€ 1.234.567", "R$ 12345678"
+  if (isWhitespace(c)) return false;
+  if (isDigit(c) || isWordLetter(c) || isCurrency(c) || c === 0x7b2c /* 第 */) return true;
+  switch (c) {
+    case 46: // .
+    case 58: // :
+    case 44: // ,
+      return rs >= 2 && isDigit(text.charCodeAt(rs - 2));
+    case 45: // -
+    case 0x2010:
+    case 0x2011:
+    case 0x2212:
+    case 47: // /
+    case 92: // \
+    case 35: // #
+    case 0xff03:
+    case 64: // @
+    case 37: // %
+    case 61: // =
+    case 38: // &
+    case 95: // _
+    case 94: // ^
+    case 126: // ~
+    case 96: // `
+    case 43: // +
+    case 0xb0: // °
+    case 0x2116: // №
+    case 0x3012: // 〒 (Japanese postal code mark)
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Currency codes and words that follow an amount: "12345678 EUR", "1 234 567 €". */
+const AMOUNT_WORDS = new Set(['eur', 'euro', 'euros', 'usd', 'gbp', 'inr', 'brl', 'jpy', 'aud', 'chf', 'cad', 'dollars', 'reais', 'rupees', 'rs', 'yen']);
+
+/** CJK counters after a quantity: 円 (yen), 万, 億, 件, 個, 人, 年, 月, 日, 回, 名, 枚, 本, 台, 点, 位, 号, 番, 歳, 冊, 元. */
+const CJK_COUNTERS = '円万億件個人年月日時分秒回名枚本台点位号番歳冊元';
+
+function amountWordAt(text: string, at: number): boolean {
+  let e = at;
+  while (e < text.length && e - at < 8 && isWordLetter(text.charCodeAt(e))) e++;
+  return e > at && AMOUNT_WORDS.has(text.slice(at, e).toLowerCase());
+}
+
+/** The character after a run (and its extension) shows it is part of something else. */
+function badRight(text: string, re: number): boolean {
+  if (re >= text.length) return false;
+  const c = text.charCodeAt(re);
+  if (isSpace(c)) {
+    const d = text.charCodeAt(re + 1);
+    return isCurrency(d) || amountWordAt(text, re + 1);
+  }
+  if (isWhitespace(c)) return false;
+  if (c >= 0x4e00 && CJK_COUNTERS.includes(text[re]!)) return true;
+  if (isWordLetter(c) || isCurrency(c)) return true;
+  if (c === 46 || c === 95 || c === 45 || c === 43) {
+    // the local part of an e-mail address: 4155550101.sales@example.com
+    let e = re + 1;
+    while (e < text.length && e - re < 64) {
+      const d = text.charCodeAt(e);
+      if (d === 64) return true;
+      if (!(isWordLetter(d) || isAsciiDigit(d) || d === 46 || d === 95 || d === 45 || d === 43)) break;
+      e++;
+    }
+  }
+  switch (c) {
+    case 46: // .
+    case 44: // ,
+    case 58: // :
+      return re + 1 < text.length && isDigit(text.charCodeAt(re + 1));
+    case 45:
+    case 0x2010:
+    case 0x2011:
+    case 0x2212:
+    case 47:
+    case 92:
+    case 35:
+    case 64:
+    case 37:
+    case 61:
+    case 38:
+    case 95:
+    case 94:
+    case 126:
+    case 96:
+    case 43:
+    case 0xb0: // °
+    case 0x2032: // ′
+    case 0x2033: // ″
+    case 0xd7: // ×
+    case 0x2030: // ‰
+    case 0xff05: // ％
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `DE89 3704 0044 …` or `GB29 NWBK 6016 …`: the run belongs to an IBAN. */
+function inIban(text: string, rs: number, firstLen: number): boolean {
+  // "DE89 …": two capitals glued to a two-digit first group
+  if (firstLen === 2 && rs >= 2) {
+    const a = text.charCodeAt(rs - 1);
+    const b = text.charCodeAt(rs - 2);
+    if (a >= 65 && a <= 90 && b >= 65 && b <= 90 && (rs < 3 || !isWordLetter(text.charCodeAt(rs - 3)))) return true;
+  }
+  // "GB29 NWBK 6016 …": walk back over four-character groups to the "GB29" head
+  let pos = rs;
+  for (let steps = 0; steps < 8; steps++) {
+    if (pos < 2 || text.charCodeAt(pos - 1) !== 32) return false;
+    let s = pos - 1;
+    while (s > 0 && s > pos - 7) {
+      const c = text.charCodeAt(s - 1);
+      if ((c >= 65 && c <= 90) || isAsciiDigit(c)) s--;
+      else break;
+    }
+    const token = text.slice(s, pos - 1);
+    if (/^[A-Z]{2}[0-9]{2}$/.test(token)) return true;
+    if (token.length !== 4) return false;
+    pos = s;
+  }
+  return false;
+}
+
+/** Marks groups `a..b` (one tight segment: no spaces between them) that form a non-phone shape. */
+function barSegment(text: string, a: number, b: number, plus: boolean, country: CountryCode): void {
+  // (a === 0: the segment opens the run; "(11) 91234-5678" is a Brazilian mobile, not a ZIP+4)
+  const count = b - a + 1;
+  if (count === 1) return;
+  let sep = gapSep[a + 1]!;
+  for (let g = a + 2; g <= b; g++) if (gapSep[g] !== sep) sep = -1;
+  let digits = 0;
+  for (let g = a; g <= b; g++) digits += glen(g);
+  let bad = false;
+  const dot = sep === 46 || sep === 0xff0e;
+  if (count === 3 && sep > 0 && !plus) {
+    // dates: d.m.y, m/d/y, y-m-d, y/m/d (2- or 4-digit years)
+    const l0 = glen(a);
+    const l1 = glen(a + 1);
+    const l2 = glen(a + 2);
+    const v0 = groupValue(text, a);
+    const v1 = groupValue(text, a + 1);
+    const v2 = groupValue(text, a + 2);
+    if (l0 <= 2 && l1 <= 2 && (l2 === 2 || l2 === 4)) {
+      bad = v0 >= 1 && v1 >= 1 && ((v0 <= 31 && v1 <= 12) || (v0 <= 12 && v1 <= 31));
+    } else if (l0 === 4 && l1 <= 2 && l2 <= 2) {
+      bad = v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 12 && v2 >= 1 && v2 <= 31;
+    }
+  }
+  if (!bad && dot && count === 4 && !plus) {
+    // IPv4
+    bad = true;
+    for (let g = a; g <= b; g++) if (glen(g) > 3 || groupValue(text, g) > 255) bad = false;
+  }
+  if (!bad && dot && count >= 3 && !plus) {
+    // versions: 10.2.3.4567, 5.0.2195.6601 (a one-digit group after the first)
+    for (let g = a + 1; g <= b; g++) if (glen(g) === 1) bad = true;
+  }
+  if (!bad && count === 2 && (sep === 45 || sep === 0x2010 || sep === 0x2011) && glen(a) === 5) {
+    // US ZIP+4 (94103-1234) and Brazilian CEP (01310-100)
+    if (glen(b) === 4) bad = a === 0 && (text.charCodeAt(gStart[a]!) !== 48 || country === 'US');
+    else if (glen(b) === 3) bad = true;
+  }
+  if (!bad && count === 2 && dot && !plus && glen(a) <= 3 && glen(b) >= 4 && text.charCodeAt(gStart[a]!) !== 48) {
+    bad = true; // a decimal: 37.774929
+  }
+  if (!bad && !plus && (count === 4 || count === 5)) {
+    // Brazilian CPF 123.456.789-09 and CNPJ 12.345.678/0001-90
+    const last = gapSep[b]!;
+    const mid = gapSep[a + 1]!;
+    if ((last === 45 || last === 0x2010) && mid === 46 && glen(b) === 2) {
+      if (count === 4 && glen(a) === 3 && glen(a + 1) === 3 && glen(a + 2) === 3) bad = true;
+      if (count === 5 && glen(a) === 2 && glen(a + 3) === 4 && gapSep[a + 3] === 47) bad = true;
+    }
+  }
+  if (!bad && count >= 4 && !plus) {
+    // ISBN-13 (978-3-16-148410-0) and ISBN-10 (0-306-40615-2)
+    const head = text.slice(gStart[a]!, gStart[a]! + 3);
+    if (digits === 13 && (head === '978' || head === '979')) bad = true;
+    if (digits === 10 && glen(b) === 1) bad = true;
+  }
+  if (bad) for (let g = a; g <= b; g++) gBarred[g] = 1;
+}
+
+/** Shapes that rule out the whole run: card and tracking numbers, thousands groupings. */
+function runIsNegative(text: string, count: number, digits: number, plus: boolean): boolean {
+  if (plus || count < 3) return false;
+  if (digits === 13 && glen(0) === 3) {
+    const head = text.slice(gStart[0]!, gEnd[0]!);
+    if (head === '978' || head === '979') return true; // ISBN-13 with spaces
+  }
+  const first = text.charCodeAt(gStart[0]!);
+  if (first === 48 || first === 0xff10) return false; // national numbers start with the trunk 0
+  // 4111 1111 1111 1111, 9400 1000 0000 0000 0000 00, 7712 3456 7890
+  if (digits >= 12) {
+    let fours = true;
+    for (let g = 0; g < count - 1; g++) if (glen(g) !== 4) fours = false;
+    if (fours && glen(count - 1) <= 4) return true;
+    // Amex 3782 822463 10005, Diners 3056 930902 5904
+    if (count === 3 && glen(0) === 4 && glen(1) === 6 && (glen(2) === 5 || glen(2) === 4)) return true;
+  }
+  // 1 234 567 / 12.345.678 / 123 456 789
+  if (glen(0) <= 3) {
+    let thousands = true;
+    const sep = gapSep[1]!;
+    for (let g = 1; g < count; g++) {
+      if (glen(g) !== 3 || gapSep[g] !== sep || gapOpen[g] || gapClose[g]) thousands = false;
+    }
+    if (thousands && (sep === 0 || sep === 46)) return true;
+  }
+  return false;
+}
+
+export class Scanner {
+  private readonly out: Detection[] = [];
+  constructor(
+    private readonly text: string,
+    private readonly country: CountryCode,
+  ) {}
+
+  run(): Detection[] {
+    const text = this.text;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c <= 57) {
+        if (c >= 48) {
+          i = this.digitRun(i);
+          continue;
+        }
+      } else if (c === 58) {
+        i = this.colon(i);
+        continue;
+      } else if (c === 46) {
+        i = this.dot(i);
+        continue;
+      } else if (c >= 0xff10 && c <= 0xff19) {
+        i = this.digitRun(i);
+        continue;
+      }
+      i++;
+    }
+    return this.out;
+  }
+
+  /** Skips a URL-like token starting at or before `i`; returns its end. */
+  private skipToken(i: number): number {
+    const text = this.text;
+    const n = text.length;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isWhitespace(c) || c === 60 || c === 62 || c === 34 || c === 39 || c === 96) break;
+      i++;
+    }
+    return i;
+  }
+
+  /** `www.` starts a URL that is skipped. */
+  private dot(i: number): number {
+    const text = this.text;
+    if (i >= 3 && lowerAscii(text.charCodeAt(i - 1)) === 119 && startsWithWord(text, i - 3, 'www')) {
+      if (i === 3 || !isWordLetter(text.charCodeAt(i - 4))) return this.skipToken(i);
+    }
+    return i + 1;
+  }
+
+  /** A colon may end a URI scheme: sip:, sips:, tel:, or a URL that is skipped. */
+  private colon(i: number): number {
+    const text = this.text;
+    let s = i;
+    while (s > 0 && i - s < 7) {
+      const c = text.charCodeAt(s - 1);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) s--;
+      else break;
+    }
+    if (s === i) return i + 1;
+    if (s > 0) {
+      const before = text.charCodeAt(s - 1);
+      if (isWordLetter(before) || isDigit(before) || before === 43 || before === 45 || before === 46) return i + 1;
+    }
+    const scheme = text.slice(s, i).toLowerCase();
+    if (scheme === 'sip' || scheme === 'sips') {
+      const uri = readSipUri(text, s);
+      if (!uri) return i + 1;
+      this.out.push({
+        start: uri.start,
+        end: uri.end,
+        kind: 'sip',
+        text: text.slice(uri.start, uri.end),
+        dial: uri.uri,
+        display: uri.display,
+      });
+      return uri.end;
+    }
+    if (scheme === 'tel') {
+      const tel = readTelUri(text, s);
+      if (!tel) return i + 1;
+      const plus = tel.number.startsWith('+');
+      const v = validateDigits(plus ? tel.number.slice(1) : tel.number, plus, this.country);
+      if (!v) return i + 1;
+      this.pushPhone(s, tel.end, v.number, v.display, tel.extension);
+      return tel.end;
+    }
+    if (scheme === 'mailto' || (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47)) {
+      return this.skipToken(i);
+    }
+    return i + 1;
+  }
+
+  private pushPhone(start: number, end: number, number: string, display: string, extension?: string): void {
+    const d: Detection = {
+      start,
+      end,
+      kind: 'phone',
+      text: this.text.slice(start, end),
+      dial: extension ? `${number};ext=${extension}` : number,
+      display: extension ? `${display} ext. ${extension}` : display,
+    };
+    if (extension) d.extension = extension;
+    this.out.push(d);
+  }
+
+  /** Examines the run of digit groups starting at `p`; returns where scanning goes on. */
+  private digitRun(p: number): number {
+    const text = this.text;
+    const n = text.length;
+
+    // optional "+", "(" or "(+" in front
+    // "(+33 …)" and "(03(1234)5678)": a parenthesis around the whole number is not part of it
+    let rs = p;
+    let plus = false;
+    let open = 0;
+    if (p > 0 && isPlus(text.charCodeAt(p - 1))) {
+      plus = true;
+      rs = p - 1;
+      // "(+91) 98765 43210": the country code in parentheses
+      if (rs > 0 && isOpenParen(text.charCodeAt(rs - 1))) {
+        open = 1;
+        rs--;
+      }
+    } else if (p > 0 && isOpenParen(text.charCodeAt(p - 1))) {
+      open = 1;
+      rs--;
+    }
+    let leadOpen = open;
+
+    // collect digit groups and the gaps between them
+    let count = 0;
+    let digits = 0;
+    let k = p;
+    for (;;) {
+      gStart[count] = k;
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      gEnd[count] = k;
+      gBarred[count] = 0;
+      digits += k - gStart[count]!;
+      count++;
+      if (count === MAX_GROUPS) break;
+      let q = k;
+      let spaces = 0;
+      let sep = 0;
+      let op = 0;
+      let cl = 0;
+      let prevSpace = false;
+      let ok = false;
+      while (q < n && q - k < 4) {
+        const c = text.charCodeAt(q);
+        if (isDigit(c)) {
+          ok = q > k;
+          break;
+        }
+        if (isSpace(c)) {
+          if (prevSpace) break;
+          spaces++;
+          prevSpace = true;
+        } else {
+          prevSpace = false;
+          if (isSeparator(c)) {
+            if (sep || op) break;
+            sep = c;
+          } else if (isOpenParen(c)) {
+            if (op) break;
+            op = 1;
+          } else if (isCloseParen(c)) {
+            if (cl || op || sep || spaces) break;
+            cl = 1;
+          } else break;
+        }
+        q++;
+      }
+      if (!ok) break;
+      if (sep && spaces) {
+        // only " - ", " – " and " / " mix a separator with spaces; ". " ends a sentence
+        if (!(q - k === 3 && spaces === 2 && (sep === 45 || sep === 0x2013 || sep === 47) && text.charCodeAt(k + 1) === sep)) break;
+      }
+      if (op && !isOpenParen(text.charCodeAt(q - 1))) break;
+      if (cl && open === 0) break;
+      if (op && open - cl > 0) {
+        if (!leadOpen || count > 1) break;
+        // "(03(1234)5678)": the leading parenthesis encloses the number
+        leadOpen = 0;
+        open = 0;
+        rs = plus ? p - 1 : p;
+      }
+      open += op - cl;
+      gapSpace[count] = spaces ? 1 : 0;
+      gapSep[count] = sep;
+      gapOpen[count] = op;
+      gapClose[count] = cl;
+      k = q;
+    }
+    const re = gEnd[count - 1]!;
+    if (digits < MIN_NATIONAL_DIGITS) return re;
+    if (runIsNegative(text, count, digits, plus)) return re;
+    if (inIban(text, rs, glen(0))) return re;
+
+    // extension, then the boundaries
+    let ext = readExtension(text, re);
+    let rightBad: boolean;
+    if (ext && !badRight(text, ext.end)) rightBad = false;
+    else {
+      ext = null;
+      rightBad = badRight(text, re);
+    }
+    const leftBad = badLeft(text, rs);
+
+    // tight segments (no spaces inside): shape rules
+    let segStart = 0;
+    for (let g = 1; g <= count; g++) {
+      if (g === count || gapSpace[g]) {
+        barSegment(text, segStart, g - 1, plus && segStart === 0, this.country);
+        segStart = g;
+      }
+    }
+
+    // chunks: split at spaces and slashes
+    let chunks = 0;
+    for (let g = 0; g < count; g++) {
+      if (g === 0 || gapSpace[g] || gapSep[g] === 47 || gapSep[g] === 0xff0f) {
+        chFirst[chunks] = g;
+        chDigits[chunks] = 0;
+        chBarred[chunks] = 0;
+        chunks++;
+      }
+      chLast[chunks - 1] = g;
+      chDigits[chunks - 1]! += glen(g);
+      if (gBarred[g]) chBarred[chunks - 1] = 1;
+    }
+    if (leftBad) chBarred[0] = 1;
+    if (rightBad) chBarred[chunks - 1] = 1;
+
+    let ctx: Context | null = null;
+    for (let ci = 0; ci < chunks; ci++) {
+      if (chBarred[ci]) continue;
+      let last = ci;
+      let sum = chDigits[ci]!;
+      while (last + 1 < chunks && !chBarred[last + 1] && sum + chDigits[last + 1]! <= MAX_NUMBER_DIGITS) {
+        last++;
+        sum += chDigits[last]!;
+      }
+      for (let cj = last; cj >= ci; cj--) {
+        const candPlus = plus && ci === 0;
+        if (sum < (candPlus ? MIN_INTERNATIONAL_DIGITS : MIN_NATIONAL_DIGITS) || sum > MAX_NUMBER_DIGITS) {
+          sum -= chDigits[cj]!;
+          continue;
+        }
+        const fg = chFirst[ci]!;
+        const lg = chLast[cj]!;
+        let s = '';
+        for (let g = fg; g <= lg; g++) {
+          // "+44 (0)20 …": the bracketed trunk prefix is not dialled
+          if (candPlus && g > fg && g < lg && glen(g) === 1 && gapOpen[g] && gapClose[g + 1] && text.charCodeAt(gStart[g]!) === 48) continue;
+          s += digitText(text, gStart[g]!, gEnd[g]!);
+        }
+        if (!candPlus && lg - fg >= 3 && s.charCodeAt(0) !== 48 && allShortGroups(fg, lg)) {
+          // 12 34 56 78 90: a row of small numbers (national numbers in pairs start with 0)
+          sum -= chDigits[cj]!;
+          continue;
+        }
+        if (fg === lg && !candPlus && (s.length === 10 || s.length === 13) && s.charCodeAt(0) === 49) {
+          // 1700000000 / 1700000000123: a Unix timestamp unless a phone word says otherwise
+          ctx ??= contextBefore(text, rs);
+          if (!ctx.phone) {
+            sum -= chDigits[cj]!;
+            continue;
+          }
+        }
+        const v = validateDigits(s, candPlus, this.country);
+        if (v) {
+          ctx ??= contextBefore(text, rs);
+          if (ctx.id) return re;
+          // span: the leading "+" / "(" and a closing ")" belong to the number
+          let start = ci === 0 ? rs : gStart[fg]!;
+          if (ci > 0 && gapOpen[fg]) start--;
+          let end = gEnd[lg]!;
+          let opens = ci === 0 ? leadOpen : gapOpen[fg]!;
+          for (let g = fg + 1; g <= lg; g++) opens += gapOpen[g]! - gapClose[g]!;
+          if (opens > 0 && isCloseParen(text.charCodeAt(end))) end++;
+          let extension: string | undefined;
+          if (cj === chunks - 1 && ext) {
+            extension = ext.digits;
+            end = ext.end;
+          }
+          this.pushPhone(start, end, v.number, v.display, extension);
+          ci = cj;
+          break;
+        }
+        sum -= chDigits[cj]!;
+      }
+    }
+    return ext && this.out.length > 0 && this.out[this.out.length - 1]!.end === ext.end ? ext.end : re;
+  }
+}

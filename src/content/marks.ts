@@ -1,0 +1,152 @@
+/**
+ * Bookkeeping for what was found in which text node, without touching the page's DOM:
+ *  - per text node (WeakMap) the text it was scanned with and the numbers found in it;
+ *  - per owner element (the text's parent) the text nodes it holds, so an IntersectionObserver
+ *    on the owner decides which numbers get a highlight range (only those near the viewport);
+ *  - removed text nodes release their ranges and stop being observed.
+ * Generic over the node, element and range types so it is unit-tested with plain objects.
+ */
+
+export interface Mark {
+  start: number;
+  end: number;
+  kind: 'phone' | 'sip';
+  dial: string;
+  display: string;
+}
+
+export interface MarkHost<N, E, R> {
+  ownerOf(node: N): E | null;
+  makeRange(node: N, start: number, end: number): R;
+  paint(ranges: readonly R[]): void;
+  unpaint(ranges: readonly R[]): void;
+  watch(owner: E): void;
+  unwatch(owner: E): void;
+  isConnected(node: N): boolean;
+}
+
+interface Entry<E, R> {
+  marks: Mark[];
+  owner: E;
+  /** The ranges currently painted, or null while the owner is away from the viewport. */
+  ranges: R[] | null;
+}
+
+export class MarkStore<N extends object, E extends object, R> {
+  private entries = new WeakMap<N, Entry<E, R>>();
+  /** Marked nodes in the order they were found (document order for a first scan). */
+  private nodes = new Set<N>();
+  private byOwner = new Map<E, Set<N>>();
+  private visible = new WeakSet<E>();
+  /** The text each node was last scanned with, so an unchanged node is not scanned again. */
+  private scanned = new WeakMap<N, string>();
+
+  constructor(
+    private readonly host: MarkHost<N, E, R>,
+    private readonly maxNodes = 20_000,
+  ) {}
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  wasScanned(node: N, data: string): boolean {
+    return this.scanned.get(node) === data;
+  }
+
+  /** Records the result of scanning `node` (whose text is `data`); an empty list clears it. */
+  record(node: N, data: string, marks: Mark[]): void {
+    this.scanned.set(node, data);
+    this.release(node, false);
+    if (marks.length === 0 || this.nodes.size >= this.maxNodes) return;
+    const owner = this.host.ownerOf(node);
+    if (!owner) return;
+    const entry: Entry<E, R> = { marks, owner, ranges: null };
+    this.entries.set(node, entry);
+    this.nodes.add(node);
+    let siblings = this.byOwner.get(owner);
+    if (!siblings) {
+      siblings = new Set();
+      this.byOwner.set(owner, siblings);
+      this.host.watch(owner);
+    }
+    siblings.add(node);
+    if (this.visible.has(owner)) this.paint(node, entry);
+  }
+
+  /** Forgets a node: its ranges leave the highlight, its owner is unobserved when it holds no more. */
+  release(node: N, forgetScan = true): void {
+    if (forgetScan) this.scanned.delete(node);
+    const entry = this.entries.get(node);
+    if (!entry) return;
+    this.entries.delete(node);
+    this.nodes.delete(node);
+    if (entry.ranges) this.host.unpaint(entry.ranges);
+    const siblings = this.byOwner.get(entry.owner);
+    if (siblings) {
+      siblings.delete(node);
+      if (siblings.size === 0) {
+        this.byOwner.delete(entry.owner);
+        this.visible.delete(entry.owner);
+        this.host.unwatch(entry.owner);
+      }
+    }
+  }
+
+  /** Called by the viewport observer: paint the owner's numbers near the viewport, drop the rest. */
+  setVisible(owner: E, visible: boolean): void {
+    const siblings = this.byOwner.get(owner);
+    if (!siblings) return;
+    if (visible) this.visible.add(owner);
+    else this.visible.delete(owner);
+    for (const node of siblings) {
+      const entry = this.entries.get(node);
+      if (!entry) continue;
+      if (visible && !entry.ranges) this.paint(node, entry);
+      else if (!visible && entry.ranges) {
+        this.host.unpaint(entry.ranges);
+        entry.ranges = null;
+      }
+    }
+  }
+
+  /** The number at a caret offset in `node` (the offset may sit just after its last character). */
+  find(node: N, offset: number): Mark | undefined {
+    const entry = this.entries.get(node);
+    if (!entry) return undefined;
+    return entry.marks.find((mark) => offset >= mark.start && offset <= mark.end);
+  }
+
+  marksOf(node: N): readonly Mark[] {
+    return this.entries.get(node)?.marks ?? [];
+  }
+
+  *all(): Generator<{ node: N; mark: Mark }> {
+    for (const node of this.nodes) {
+      const entry = this.entries.get(node);
+      if (entry) for (const mark of entry.marks) yield { node, mark };
+    }
+  }
+
+  /** Releases every node no longer in the document; returns how many were released. */
+  sweep(): number {
+    let released = 0;
+    for (const node of [...this.nodes]) {
+      if (!this.host.isConnected(node)) {
+        this.release(node);
+        released++;
+      }
+    }
+    return released;
+  }
+
+  clear(): void {
+    for (const node of [...this.nodes]) this.release(node);
+    this.scanned = new WeakMap();
+  }
+
+  private paint(node: N, entry: Entry<E, R>): void {
+    entry.ranges = entry.marks.map((mark) => this.host.makeRange(node, mark.start, mark.end));
+    this.host.paint(entry.ranges);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Which parts of a page are never scanned for numbers: code and styles, form fields, editors
+ * (a highlight or a hover button there would get in the way of typing), graphics, and links
+ * the link mode already covers. Pure functions over a small element description, so the rules
+ * are unit-tested without a DOM; `skipElement` adapts a real element to them.
+ */
+
+/** Elements whose whole subtree is skipped, by local name (HTML namespace). */
+export const SKIPPED_TAGS: ReadonlySet<string> = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'textarea',
+  'input',
+  'select',
+  'option',
+  'optgroup',
+  'datalist',
+  'code',
+  'kbd',
+  'samp',
+  'var',
+  'time',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'canvas',
+  'video',
+  'audio',
+  'head',
+  'title',
+  'svg',
+  'math',
+]);
+
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
+/** ARIA roles of widgets where the user types or picks: a number there is data, not a link. */
+const SKIPPED_ROLES: ReadonlySet<string> = new Set(['textbox', 'searchbox', 'combobox', 'spinbutton', 'code', 'math', 'img']);
+
+/** Class names of the common code and rich-text editors (CodeMirror 5/6, Monaco, Ace, Quill, …). */
+const EDITOR_CLASS = /(?:^|\s)(?:CodeMirror|cm-editor|cm-content|monaco-editor|ace_editor|ql-editor|ProseMirror|tox-edit-area|mce-content-body|CodeMirror-code)(?:\s|$)/;
+
+/** Links whose number the link mode handles (offer a button, take over, or leave alone). */
+export const CALL_LINK_SCHEME = /^\s*(?:tel|sips?|callto):/i;
+
+/** The parts of an Element the rules read (a real Element satisfies it; tests pass plain objects). */
+export interface ElementFacts {
+  readonly localName: string;
+  readonly namespaceURI: string | null;
+  hasAttributes(): boolean;
+  getAttribute(name: string): string | null;
+}
+
+/** True when nothing inside the element may be scanned. */
+export function isSkipped(element: ElementFacts): boolean {
+  const name = element.localName;
+  if (SKIPPED_TAGS.has(name)) return true;
+  if (element.namespaceURI !== HTML_NS) return true; // SVG, MathML and unknown XML
+  if (!element.hasAttributes()) return false; // the common case: a plain <td>, <span>, <p>
+  const editable = element.getAttribute('contenteditable');
+  if (editable !== null && editable.toLowerCase() !== 'false') return true;
+  const role = element.getAttribute('role');
+  if (role !== null && SKIPPED_ROLES.has(role.trim().toLowerCase())) return true;
+  const className = element.getAttribute('class');
+  if (className !== null && EDITOR_CLASS.test(className)) return true;
+  if (name === 'a') {
+    const href = element.getAttribute('href');
+    if (href !== null && CALL_LINK_SCHEME.test(href)) return true;
+  }
+  return false;
+}
+
+/** `isSkipped` for a live element. `own` is the extension's UI, which is always skipped. */
+export function skipElement(element: Element, own: ReadonlySet<Element>): boolean {
+  return own.has(element) || isSkipped(element);
+}
+
+/**
+ * Cheap test that a text could hold a phone number or SIP address: a digit (ASCII or
+ * full-width) or a `sip:` / `sips:` scheme. Text without either is never handed to the detector.
+ */
+const MAYBE_CALLABLE = /[0-9\uff10-\uff19]|sips?:/i;
+
+export function mayContainCallable(text: string): boolean {
+  return text.length >= 5 && MAYBE_CALLABLE.test(text);
+}

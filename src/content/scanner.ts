@@ -1,0 +1,262 @@
+/**
+ * Walks a document (and its open shadow roots) for text that holds phone numbers or SIP
+ * addresses, in resumable jobs that a SliceRunner drives a few milliseconds at a time.
+ *
+ * One TreeWalker over elements and text: elements are only looked at to prune skipped subtrees
+ * (scripts, editors, form fields, SVG, …) and to find open shadow roots in the same pass; each
+ * text node goes through a cheap prefilter before the detector. Results go to the MarkStore.
+ */
+import { detect, type CountryCode, type Detection } from './detect';
+import { detectChunk } from './chunks';
+import type { Mark, MarkStore } from './marks';
+import { mayContainCallable, skipElement } from './node-filter';
+
+/** Text nodes longer than this are detected in pieces across slices. */
+const LONG_TEXT = 16_384;
+const TEXT_NODE = 3;
+const ELEMENT_NODE = 1;
+const DOCUMENT_FRAGMENT_NODE = 11;
+/** How many nodes are walked between two looks at the clock. */
+const CLOCK_EVERY = 16;
+/** A walk whose position was removed from the page starts over (cheaply: scanned text is remembered). */
+const MAX_RESTARTS = 3;
+
+interface WalkJob {
+  kind: 'walk';
+  root: Node;
+  walker: TreeWalker | null;
+  /** The walker's current element is skipped: continue after its subtree. */
+  skipSubtree: boolean;
+  restarts: number;
+}
+
+interface ChunkJob {
+  kind: 'chunk';
+  node: Text;
+  data: string;
+  from: number;
+  found: Mark[];
+}
+
+type Job = WalkJob | ChunkJob;
+
+export interface ScannerOptions {
+  doc: Document;
+  country: CountryCode;
+  /** The extension's own UI hosts: never scanned. */
+  own: ReadonlySet<Element>;
+  marks: MarkStore<Text, Element, AbstractRange>;
+  /** An open shadow root was found (the caller observes it and styles its highlights). */
+  onShadowRoot(root: ShadowRoot): void;
+  now(): number;
+}
+
+export function toMark(detection: Detection): Mark {
+  return { start: detection.start, end: detection.end, kind: detection.kind, dial: detection.dial, display: detection.display };
+}
+
+/** The element an IntersectionObserver watches for a text node: its parent, or its shadow host. */
+export function ownerOf(node: Node): Element | null {
+  const parent = node.parentNode;
+  if (!parent) return null;
+  if (parent.nodeType === ELEMENT_NODE) return parent as Element;
+  if (parent.nodeType === DOCUMENT_FRAGMENT_NODE) return (parent as ShadowRoot).host ?? null;
+  return null;
+}
+
+export class Scanner {
+  private jobs: Job[] = [];
+  private head = 0;
+  private pending = new WeakSet<Node>();
+  private shadowRoots = new Set<ShadowRoot>();
+  /** Ancestor verdicts for mutation roots; cleared whenever the runner goes idle. */
+  private insideSkippedCache = new WeakMap<Element, boolean>();
+  private sweepNeeded = false;
+  /** Nodes (elements and text) visited since the scanner was made. */
+  nodesVisited = 0;
+  textsDetected = 0;
+
+  constructor(private readonly options: ScannerOptions) {}
+
+  /** Open shadow roots found so far, pruned of those no longer in the page. */
+  openShadowRoots(): ShadowRoot[] {
+    for (const root of this.shadowRoots) if (!root.host.isConnected) this.shadowRoots.delete(root);
+    return [...this.shadowRoots];
+  }
+
+  hasWork(): boolean {
+    return this.head < this.jobs.length || this.sweepNeeded;
+  }
+
+  enqueue(node: Node): void {
+    if (this.pending.has(node)) return;
+    this.pending.add(node);
+    this.jobs.push({ kind: 'walk', root: node, walker: null, skipSubtree: false, restarts: 0 });
+  }
+
+  /** The whole page again (SPA navigation, re-enable): unchanged text is not detected twice. */
+  enqueueDocument(): void {
+    const { doc } = this.options;
+    this.enqueue(doc.body ?? doc.documentElement);
+    for (const root of this.openShadowRoots()) this.enqueue(root);
+  }
+
+  requestSweep(): void {
+    this.sweepNeeded = true;
+  }
+
+  idle(): void {
+    this.insideSkippedCache = new WeakMap();
+  }
+
+  /** SliceWork: runs jobs until `deadline`; true while work remains. */
+  work(deadline: number): boolean {
+    const { now, marks } = this.options;
+    if (this.sweepNeeded) {
+      this.sweepNeeded = false;
+      marks.sweep();
+    }
+    while (this.head < this.jobs.length) {
+      const job = this.jobs[this.head]!;
+      const finished = job.kind === 'walk' ? this.walk(job, deadline) : this.chunk(job, deadline);
+      if (finished) {
+        this.jobs[this.head] = undefined as unknown as Job;
+        this.head++;
+      }
+      if (now() >= deadline) break;
+    }
+    if (this.head >= this.jobs.length) {
+      this.jobs = [];
+      this.head = 0;
+      return this.sweepNeeded;
+    }
+    if (this.head > 1024) {
+      this.jobs = this.jobs.slice(this.head);
+      this.head = 0;
+    }
+    return true;
+  }
+
+  private walk(job: WalkJob, deadline: number): boolean {
+    const { doc, now, own } = this.options;
+    if (!job.walker) {
+      const root = job.root;
+      this.pending.delete(root);
+      if (!root.isConnected) return true;
+      if (root.nodeType === TEXT_NODE) {
+        if (!this.insideSkipped(ownerOf(root))) this.scanText(root as Text);
+        return true;
+      }
+      if (root.nodeType === ELEMENT_NODE) {
+        if (this.insideSkipped(root as Element)) return true;
+        const shadow = (root as Element).shadowRoot;
+        if (shadow) this.addShadowRoot(shadow);
+      } else if (root.nodeType === DOCUMENT_FRAGMENT_NODE) {
+        const host = (root as ShadowRoot).host;
+        if (!host || this.insideSkipped(host)) return true;
+      } else return true;
+      job.walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    } else if (!job.walker.currentNode.isConnected) {
+      // The page removed the node we stopped at: start this root over.
+      if (job.restarts++ >= MAX_RESTARTS || !job.root.isConnected) return true;
+      job.walker = doc.createTreeWalker(job.root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      job.skipSubtree = false;
+    }
+    const walker = job.walker;
+    let count = 0;
+    for (;;) {
+      let node: Node | null;
+      if (job.skipSubtree) {
+        job.skipSubtree = false;
+        node = nextOutside(walker);
+      } else node = walker.nextNode();
+      if (!node) return true;
+      this.nodesVisited++;
+      if (node.nodeType === TEXT_NODE) {
+        this.scanText(node as Text);
+      } else {
+        const element = node as Element;
+        if (skipElement(element, own)) job.skipSubtree = true;
+        else {
+          const shadow = element.shadowRoot;
+          if (shadow) this.addShadowRoot(shadow);
+        }
+      }
+      if (++count % CLOCK_EVERY === 0 && now() >= deadline) return false;
+    }
+  }
+
+  private scanText(node: Text): void {
+    const { marks } = this.options;
+    const data = node.data;
+    if (!mayContainCallable(data)) {
+      marks.release(node, false);
+      return;
+    }
+    if (marks.wasScanned(node, data)) return;
+    if (data.length > LONG_TEXT) {
+      this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
+      return;
+    }
+    this.textsDetected++;
+    marks.record(node, data, detect(data, { defaultCountry: this.options.country }).map(toMark));
+  }
+
+  private chunk(job: ChunkJob, deadline: number): boolean {
+    const { now, marks, country } = this.options;
+    if (!job.node.isConnected) return true;
+    if (job.node.data !== job.data) {
+      this.enqueue(job.node);
+      return true;
+    }
+    do {
+      const { found, next } = detectChunk(job.data, job.from, (piece) => detect(piece, { defaultCountry: country }));
+      for (const detection of found) job.found.push(toMark(detection));
+      if (next < 0) {
+        this.textsDetected++;
+        marks.record(job.node, job.data, job.found);
+        return true;
+      }
+      job.from = next;
+    } while (now() < deadline);
+    return false;
+  }
+
+  private addShadowRoot(root: ShadowRoot): void {
+    if (!this.shadowRoots.has(root)) {
+      this.shadowRoots.add(root);
+      this.options.onShadowRoot(root);
+    }
+    this.enqueue(root);
+  }
+
+  /** True when the element or one of its ancestors (across shadow boundaries) is skipped. */
+  private insideSkipped(start: Element | null): boolean {
+    const chain: Element[] = [];
+    let verdict = false;
+    for (let element = start; element; ) {
+      const cached = this.insideSkippedCache.get(element);
+      if (cached !== undefined) {
+        verdict = cached;
+        break;
+      }
+      chain.push(element);
+      element = ownerOf(element);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const element = chain[i]!;
+      verdict = verdict || skipElement(element, this.options.own);
+      this.insideSkippedCache.set(element, verdict);
+    }
+    return verdict;
+  }
+}
+
+/** Moves the walker past the current node's subtree (TreeWalker has no "skip children" step). */
+function nextOutside(walker: TreeWalker): Node | null {
+  for (;;) {
+    const sibling = walker.nextSibling();
+    if (sibling) return sibling;
+    if (!walker.parentNode()) return null;
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * Click to call on one document while it is enabled: scanning (first pass and changes), the
+ * highlights near the viewport, the hover/focus call button, the keyboard list and call links.
+ * `destroy()` takes every trace of it off the page again.
+ */
+import { parseDialable, type CountryCode } from './detect';
+import type { ContentConfig } from '../shared/messages';
+import { callLinkTarget, type CallTarget } from './links';
+import { MarkStore, type Mark } from './marks';
+import { CALL_LINK_SCHEME } from './node-filter';
+import { ownerOf, Scanner } from './scanner';
+import { browserSliceClock, SliceRunner } from './slices';
+import { FloatingButton, NumberList, type ListEntry, type Rect, type StartCall } from './ui';
+
+/** Prefix of the performance entries the content script leaves (timings only, never content). */
+export const PERF_PREFIX = 'kandy-c2c:';
+const MAX_UPDATE_MEASURES = 50;
+const MIN_NODES_FOR_MEASURE = 100;
+/** Mutations are gathered this long before they are scanned. */
+const MUTATION_DELAY_MS = 50;
+const SLICE_BUDGET_MS = 8;
+/** Highlights are painted for numbers within this distance of the viewport. */
+const VIEWPORT_MARGIN = '600px 0px';
+const MAX_LIST_ENTRIES = 50;
+const MAX_FOCUS_TEXTS = 200;
+const HIT_SLOP = 1;
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+
+export interface SessionHooks {
+  startCall: StartCall;
+  /** False once the extension was updated or removed under this page. */
+  alive(): boolean;
+  /** Called when `alive()` turned false: the controller tears everything down. */
+  onDead(): void;
+}
+
+function randomSuffix(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function contains(rect: DOMRect, x: number, y: number): boolean {
+  return x >= rect.left - HIT_SLOP && x <= rect.right + HIT_SLOP && y >= rect.top - HIT_SLOP && y <= rect.bottom + HIT_SLOP;
+}
+
+export class Session {
+  readonly country: CountryCode;
+  private linkMode: ContentConfig['linkMode'];
+  private readonly own = new Set<Element>();
+  private readonly highlightName = `kandy-callable-${randomSuffix()}`;
+  private readonly highlight = new Highlight();
+  private readonly sheet = new CSSStyleSheet();
+  private readonly styledRoots = new Set<Document | ShadowRoot>();
+  private readonly marks: MarkStore<Text, Element, AbstractRange>;
+  private readonly scanner: Scanner;
+  private readonly runner: SliceRunner;
+  private readonly viewport: IntersectionObserver;
+  private readonly mutations: MutationObserver;
+  private readonly button: FloatingButton;
+  private readonly list: NumberList;
+  private readonly listeners = new AbortController();
+  private readonly linkCache = new WeakMap<Element, { href: string; target: CallTarget | undefined }>();
+  private pointer: { x: number; y: number; target: EventTarget | null } | undefined;
+  private frameRequested = false;
+  private shownByFocus = false;
+  private destroyed = false;
+  // timings for performance.measure
+  private firstScanStart = 0;
+  private firstScanDone = false;
+  private updateMeasures = 0;
+  private batchStart = 0;
+  private batchNodes = 0;
+  private batchBusy = 0;
+  private observerMs = 0;
+
+  constructor(
+    private readonly doc: Document,
+    config: ContentConfig,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.country = config.defaultCountry as CountryCode;
+    this.linkMode = config.linkMode;
+    this.marks = new MarkStore<Text, Element, AbstractRange>({
+      ownerOf,
+      makeRange: (node, start, end) => new StaticRange({ startContainer: node, startOffset: start, endContainer: node, endOffset: end }),
+      paint: (ranges) => {
+        for (const range of ranges) this.highlight.add(range);
+      },
+      unpaint: (ranges) => {
+        for (const range of ranges) this.highlight.delete(range);
+      },
+      watch: (owner) => this.viewport.observe(owner),
+      unwatch: (owner) => this.viewport.unobserve(owner),
+      isConnected: (node) => node.isConnected,
+    });
+    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: VIEWPORT_MARGIN });
+    this.mutations = new MutationObserver((records) => this.onMutations(records));
+    const clock = browserSliceClock();
+    this.scanner = new Scanner({
+      doc,
+      country: this.country,
+      own: this.own,
+      marks: this.marks,
+      now: clock.now,
+      onShadowRoot: (root) => this.adoptShadowRoot(root),
+    });
+    this.runner = new SliceRunner(clock, (deadline) => this.scanner.work(deadline), SLICE_BUDGET_MS, () => this.onIdle());
+    this.button = new FloatingButton(doc, hooks.startCall, this.own);
+    this.list = new NumberList(doc, hooks.startCall, this.own);
+  }
+
+  start(): void {
+    const { doc } = this;
+    this.sheet.replaceSync(
+      `::highlight(${this.highlightName}) { background-color: rgba(26, 115, 232, 0.14); text-decoration: underline dotted rgba(26, 115, 232, 0.9); }`,
+    );
+    CSS.highlights.set(this.highlightName, this.highlight);
+    this.styleRoot(doc);
+    this.mutations.observe(doc, { childList: true, characterData: true, subtree: true });
+    const win = doc.defaultView;
+    if (win) {
+      const options = { capture: true, passive: true, signal: this.listeners.signal };
+      win.addEventListener('mousemove', (event) => this.onMouseMove(event), options);
+      win.addEventListener('scroll', () => this.onScroll(), options);
+      win.addEventListener('resize', () => this.onScroll(), options);
+      win.addEventListener('focusin', (event) => this.onFocusIn(event), options);
+      win.addEventListener('focusout', (event) => this.onFocusOut(event), options);
+      const active = { capture: true, signal: this.listeners.signal };
+      win.addEventListener('keydown', (event) => this.onKeyDown(event), active);
+      win.addEventListener('click', (event) => this.onClick(event), active);
+      win.addEventListener('popstate', () => this.rescan(), options);
+      const navigation = (win as { navigation?: EventTarget }).navigation;
+      navigation?.addEventListener('navigatesuccess', () => this.rescan(), { signal: this.listeners.signal });
+    }
+    this.firstScanStart = performance.now();
+    this.scanner.enqueueDocument();
+    this.runner.schedule(0);
+  }
+
+  setLinkMode(mode: ContentConfig['linkMode']): void {
+    this.linkMode = mode;
+    this.button.hide();
+  }
+
+  /** Scans the page again (SPA navigation): text already scanned and unchanged costs little. */
+  rescan(): void {
+    if (this.destroyed) return;
+    this.scanner.requestSweep();
+    this.scanner.enqueueDocument();
+    this.runner.schedule(MUTATION_DELAY_MS);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.listeners.abort();
+    this.runner.stop();
+    this.mutations.disconnect();
+    this.viewport.disconnect();
+    this.button.destroy();
+    this.list.destroy();
+    try {
+      this.marks.clear();
+      this.highlight.clear();
+      if (CSS.highlights.get(this.highlightName) === this.highlight) CSS.highlights.delete(this.highlightName);
+    } catch {
+      // the page may have replaced the registry entries; nothing of ours is left to remove
+    }
+    for (const root of this.styledRoots) {
+      try {
+        const sheets = root.adoptedStyleSheets;
+        const index = sheets.indexOf(this.sheet);
+        if (index >= 0) sheets.splice(index, 1);
+      } catch {
+        // ignore
+      }
+    }
+    this.styledRoots.clear();
+  }
+
+  // ---- scanning -------------------------------------------------------------------------
+
+  private styleRoot(root: Document | ShadowRoot): void {
+    try {
+      if (!root.adoptedStyleSheets.includes(this.sheet)) root.adoptedStyleSheets.push(this.sheet);
+      this.styledRoots.add(root);
+    } catch {
+      // a page can freeze its style sheets; the numbers still work, they are just not underlined
+    }
+  }
+
+  private adoptShadowRoot(root: ShadowRoot): void {
+    // ::highlight() rules apply per tree scope, so each open shadow root needs the rule too.
+    this.styleRoot(root);
+    this.mutations.observe(root, { childList: true, characterData: true, subtree: true });
+  }
+
+  private onMutations(records: MutationRecord[]): void {
+    const started = performance.now();
+    if (!this.hooks.alive()) {
+      this.hooks.onDead();
+      return;
+    }
+    for (const record of records) {
+      if (record.type === 'characterData') {
+        this.scanner.enqueue(record.target);
+        continue;
+      }
+      for (const node of record.addedNodes) {
+        const type = node.nodeType;
+        if (type === TEXT_NODE || (type === ELEMENT_NODE && !this.own.has(node as Element))) this.scanner.enqueue(node);
+      }
+      if (record.removedNodes.length > 0) this.scanner.requestSweep();
+    }
+    if (!this.runner.busy) this.startBatch();
+    this.observerMs += performance.now() - started;
+    this.runner.schedule(MUTATION_DELAY_MS);
+  }
+
+  private onViewport(entries: IntersectionObserverEntry[]): void {
+    const started = performance.now();
+    for (const entry of entries) this.marks.setVisible(entry.target, entry.isIntersecting);
+    this.observerMs += performance.now() - started;
+  }
+
+  private startBatch(): void {
+    this.batchStart = performance.now();
+    this.batchNodes = this.scanner.nodesVisited;
+    this.batchBusy = this.runner.stats.busyMs;
+    this.observerMs = 0;
+  }
+
+  private onIdle(): void {
+    this.scanner.idle();
+    const stats = this.runner.stats;
+    const end = performance.now();
+    try {
+      if (!this.firstScanDone) {
+        this.firstScanDone = true;
+        performance.measure(`${PERF_PREFIX}first-scan`, {
+          start: this.firstScanStart,
+          end,
+          detail: { nodes: this.scanner.nodesVisited, busyMs: stats.busyMs, slices: stats.slices, longestSliceMs: stats.longestSliceMs },
+        });
+      } else {
+        const nodes = this.scanner.nodesVisited - this.batchNodes;
+        if (nodes >= MIN_NODES_FOR_MEASURE && this.updateMeasures < MAX_UPDATE_MEASURES) {
+          this.updateMeasures++;
+          performance.measure(`${PERF_PREFIX}update`, {
+            start: this.batchStart,
+            end,
+            detail: { nodes, busyMs: stats.busyMs - this.batchBusy, observerMs: this.observerMs, longestSliceMs: stats.longestSliceMs },
+          });
+        }
+      }
+    } catch {
+      // timing is a nicety
+    }
+    this.startBatch();
+  }
+
+  // ---- finding what is under the pointer or focus -------------------------------------------
+
+  /** The call link (tel:, sip:, sips:, callto:) at or above `start`, with what it dials. */
+  private callLinkAt(start: EventTarget | null | undefined): { element: Element; target: CallTarget } | undefined {
+    let node = start as Node | null | undefined;
+    for (let depth = 0; node && depth < 12; depth++) {
+      if (node.nodeType === ELEMENT_NODE) {
+        const element = node as Element;
+        if (element.localName === 'a') {
+          const href = element.getAttribute('href');
+          if (href === null || !CALL_LINK_SCHEME.test(href)) return undefined;
+          let cached = this.linkCache.get(element);
+          if (!cached || cached.href !== href) {
+            cached = { href, target: callLinkTarget(href, (input) => parseDialable(input, this.country)) };
+            this.linkCache.set(element, cached);
+          }
+          return cached.target ? { element, target: cached.target } : undefined;
+        }
+        if (this.own.has(element)) return undefined;
+      }
+      node = ownerOf(node);
+    }
+    return undefined;
+  }
+
+  /** The client rect of `mark` in `node` that contains the point (or the last one when no point). */
+  private markRect(node: Text, mark: Mark, x?: number, y?: number): DOMRect | undefined {
+    if (!this.marks.wasScanned(node, node.data)) return undefined; // changed since; a rescan is queued
+    const range = this.doc.createRange();
+    try {
+      range.setStart(node, mark.start);
+      range.setEnd(node, mark.end);
+    } catch {
+      return undefined;
+    }
+    const rects = range.getClientRects();
+    if (x === undefined || y === undefined) return rects[rects.length - 1];
+    for (const rect of rects) if (contains(rect, x, y)) return rect;
+    return undefined;
+  }
+
+  private caretAt(x: number, y: number): { node: Node; offset: number } | undefined {
+    const doc = this.doc;
+    if (typeof doc.caretPositionFromPoint === 'function') {
+      const position = doc.caretPositionFromPoint(x, y, { shadowRoots: this.scanner.openShadowRoots() });
+      return position ? { node: position.offsetNode, offset: position.offset } : undefined;
+    }
+    const range = doc.caretRangeFromPoint(x, y);
+    return range ? { node: range.startContainer, offset: range.startOffset } : undefined;
+  }
+
+  private targetAtPoint(x: number, y: number, eventTarget: EventTarget | null): { target: CallTarget; rect: Rect } | undefined {
+    if (this.marks.size > 0) {
+      const caret = this.caretAt(x, y);
+      if (caret && caret.node.nodeType === TEXT_NODE) {
+        const node = caret.node as Text;
+        const mark = this.marks.find(node, caret.offset);
+        if (mark) {
+          const rect = this.markRect(node, mark, x, y);
+          if (rect) return { target: mark, rect };
+        }
+      }
+    }
+    if (this.linkMode === 'offer') {
+      const link = this.callLinkAt(eventTarget);
+      if (link) {
+        for (const rect of link.element.getClientRects()) if (contains(rect, x, y)) return { target: link.target, rect };
+        return { target: link.target, rect: link.element.getBoundingClientRect() };
+      }
+    }
+    return undefined;
+  }
+
+  private onMouseMove(event: MouseEvent): void {
+    if (!event.isTrusted) return;
+    this.pointer = { x: event.clientX, y: event.clientY, target: event.composedPath()[0] ?? null };
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.hitTest();
+    });
+  }
+
+  private hitTest(): void {
+    if (this.destroyed || !this.pointer) return;
+    if (!this.hooks.alive()) {
+      this.hooks.onDead();
+      return;
+    }
+    if (this.button.hovered) return;
+    try {
+      const found = this.targetAtPoint(this.pointer.x, this.pointer.y, this.pointer.target);
+      if (found) {
+        this.shownByFocus = false;
+        this.button.show(found.target, found.rect);
+      } else if (!this.shownByFocus) this.button.hideSoon();
+    } catch {
+      this.button.hideSoon();
+    }
+  }
+
+  private onScroll(): void {
+    if (this.button.visible && !this.button.hovered) this.button.hide();
+  }
+
+  private onFocusIn(event: FocusEvent): void {
+    if (!event.isTrusted) return;
+    const start = event.composedPath()[0] as Node | undefined;
+    if (!start || start.nodeType !== ELEMENT_NODE || this.own.has(start as Element)) return;
+    const element = start as Element;
+    try {
+      if (this.linkMode === 'offer') {
+        const link = this.callLinkAt(element);
+        if (link) {
+          this.shownByFocus = true;
+          this.button.show(link.target, link.element.getBoundingClientRect());
+          return;
+        }
+      }
+      const inside = this.firstMarkIn(element);
+      if (inside) {
+        const rect = this.markRect(inside.node, inside.mark);
+        if (rect) {
+          this.shownByFocus = true;
+          this.button.show(inside.mark, rect);
+        }
+      }
+    } catch {
+      // nothing to offer for this element
+    }
+  }
+
+  private onFocusOut(event: FocusEvent): void {
+    if (!event.isTrusted || !this.shownByFocus) return;
+    this.shownByFocus = false;
+    this.button.hideSoon();
+  }
+
+  private firstMarkIn(element: Element): { node: Text; mark: Mark } | undefined {
+    if (this.marks.size === 0) return undefined;
+    const walker = this.doc.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let i = 0; i < MAX_FOCUS_TEXTS; i++) {
+      const node = walker.nextNode() as Text | null;
+      if (!node) return undefined;
+      const mark = this.marks.marksOf(node)[0];
+      if (mark) return { node, mark };
+    }
+    return undefined;
+  }
+
+  // ---- keyboard list and call links ---------------------------------------------------------
+
+  private onKeyDown(event: KeyboardEvent): void {
+    if (!event.isTrusted || event.code !== 'KeyK' || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!this.hooks.alive()) {
+      this.hooks.onDead();
+      return;
+    }
+    if (this.list.isOpen) this.list.close();
+    else {
+      this.button.hide();
+      this.list.open(this.listEntries());
+    }
+  }
+
+  /** Numbers shown on the page (deduplicated, visible ones only), then call links. */
+  listEntries(): ListEntry[] {
+    const entries: ListEntry[] = [];
+    const seen = new Set<string>();
+    const visible = new Map<Element, boolean>();
+    const isVisible = (element: Element): boolean => {
+      let result = visible.get(element);
+      if (result === undefined) {
+        result = element.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+        visible.set(element, result);
+      }
+      return result;
+    };
+    for (const { node, mark } of this.marks.all()) {
+      if (entries.length >= MAX_LIST_ENTRIES) return entries;
+      if (seen.has(mark.dial) || !node.isConnected) continue;
+      const owner = ownerOf(node);
+      if (!owner || !isVisible(owner)) continue;
+      seen.add(mark.dial);
+      entries.push({ dial: mark.dial, display: mark.display, kind: mark.kind });
+    }
+    if (this.linkMode === 'off') return entries;
+    for (const root of [this.doc, ...this.scanner.openShadowRoots()]) {
+      for (const anchor of root.querySelectorAll('a[href]')) {
+        if (entries.length >= MAX_LIST_ENTRIES) return entries;
+        const link = this.callLinkAt(anchor);
+        if (!link || seen.has(link.target.dial) || !isVisible(anchor)) continue;
+        seen.add(link.target.dial);
+        entries.push({ ...link.target, kind: 'link' });
+      }
+    }
+    return entries;
+  }
+
+  private onClick(event: MouseEvent): void {
+    if (!event.isTrusted || this.linkMode !== 'take-over' || event.button !== 0 || event.defaultPrevented) return;
+    const link = this.callLinkAt(event.composedPath()[0]);
+    if (!link) return;
+    event.preventDefault(); // the call goes through the extension instead of the OS handler
+    if (!this.hooks.alive()) {
+      this.hooks.onDead();
+      return;
+    }
+    void this.hooks.startCall(link.target);
+  }
+}

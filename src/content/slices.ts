@@ -1,0 +1,120 @@
+/**
+ * Runs page work in short slices so the extension never holds the main thread for long: each
+ * slice gets a time budget (8 ms by default), then the runner yields to the browser (input,
+ * rendering, the page's own tasks) before the next one. `requestIdleCallback` is not used on
+ * purpose: on a busy page (a big table that keeps re-rendering) idle time may never come.
+ */
+
+export interface SliceClock {
+  now(): number;
+  /** Gives the browser a turn; resolves when the runner may continue. */
+  yieldToBrowser(): Promise<void>;
+  /** Starts the first slice later (batches bursts of work); returns a cancel function. */
+  later(callback: () => void, ms: number): () => void;
+}
+
+/** Does work until `deadline` (a `now()` value); returns true while work remains. */
+export type SliceWork = (deadline: number) => boolean;
+
+export interface SliceStats {
+  slices: number;
+  busyMs: number;
+  longestSliceMs: number;
+}
+
+export class SliceRunner {
+  private running = false;
+  private stopped = false;
+  private cancelLater: (() => void) | undefined;
+  /** Set while a slice runs and more work was scheduled meanwhile. */
+  private again = false;
+  readonly stats: SliceStats = { slices: 0, busyMs: 0, longestSliceMs: 0 };
+
+  constructor(
+    private readonly clock: SliceClock,
+    private readonly work: SliceWork,
+    private readonly budgetMs = 8,
+    private readonly onIdle: () => void = () => undefined,
+  ) {}
+
+  /** Makes sure the work runs: now-ish, or after `delayMs` to gather a burst. */
+  schedule(delayMs = 0): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.cancelLater) return;
+    this.cancelLater = this.clock.later(() => {
+      this.cancelLater = undefined;
+      void this.loop();
+    }, delayMs);
+  }
+
+  get busy(): boolean {
+    return this.running || this.cancelLater !== undefined;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cancelLater?.();
+    this.cancelLater = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      for (;;) {
+        this.again = false;
+        const start = this.clock.now();
+        let more: boolean;
+        try {
+          more = this.work(start + this.budgetMs);
+        } catch {
+          more = false; // a hostile or broken page must never take the runner down with it
+        }
+        const spent = this.clock.now() - start;
+        this.stats.slices++;
+        this.stats.busyMs += spent;
+        if (spent > this.stats.longestSliceMs) this.stats.longestSliceMs = spent;
+        if (this.stopped || (!more && !this.again)) break;
+        await this.clock.yieldToBrowser();
+        if (this.stopped) break;
+      }
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) this.onIdle();
+  }
+}
+
+interface SchedulerWithYield {
+  yield(): Promise<void>;
+}
+
+/** The browser clock: `scheduler.yield()` where available, else a MessageChannel hop (no 4 ms clamp). */
+export function browserSliceClock(): SliceClock {
+  const perf = performance;
+  const scheduler = (globalThis as { scheduler?: Partial<SchedulerWithYield> }).scheduler;
+  const nativeYield = typeof scheduler?.yield === 'function' ? scheduler.yield.bind(scheduler) : undefined;
+  let channelYield: (() => Promise<void>) | undefined;
+  if (!nativeYield) {
+    const channel = new MessageChannel();
+    const waiting: (() => void)[] = [];
+    channel.port1.onmessage = () => waiting.shift()?.();
+    channelYield = () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(0);
+      });
+  }
+  return {
+    now: () => perf.now(),
+    yieldToBrowser: nativeYield ?? channelYield ?? (() => new Promise((resolve) => setTimeout(resolve, 0))),
+    later(callback, ms) {
+      const handle = setTimeout(callback, ms);
+      return () => clearTimeout(handle);
+    },
+  };
+}
