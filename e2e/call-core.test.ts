@@ -52,7 +52,7 @@ describe('call core', () => {
     const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
     await incoming.waitFor({ timeout: 20_000 });
     assert.match(await incoming.innerText(), /alice|4155550100/i);
-    await incoming.getByRole('button', { name: 'Answer' }).click();
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).click();
 
     for (const popup of [alicePopup, bobPopup]) {
       await popup.getByRole('region', { name: 'Current call' }).getByText('Connected').waitFor({ timeout: 20_000 });
@@ -75,7 +75,7 @@ describe('call core', () => {
     await dialFromPopup(alicePopup, 'bob');
     const bobPopup = await bob.openPopup();
     const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
-    await incoming.getByRole('button', { name: 'Answer' }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 20_000 });
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 20_000 });
     await incoming.getByRole('button', { name: 'Reject' }).click();
     const ended = await alice.waitForState((state) => noLiveCall(state) && state.calls.length > 0, 'alice sees the rejection');
     const last = ended.calls.at(-1);
@@ -115,8 +115,8 @@ describe('call core', () => {
     await dialFromPopup(alicePopup, '(415) 555-0101');
     const bobPopup = await bob.openPopup();
     const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
-    await incoming.getByRole('button', { name: 'Answer' }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 20_000 });
-    await incoming.getByRole('button', { name: 'Answer' }).click();
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 20_000 });
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).click();
     const connected = await alice.waitForState((state) => liveCall(state)?.phase === 'connected', 'alice connected');
     await alicePopup.close();
     const before = await audioFlowing(alice, 'audio before the worker stops');

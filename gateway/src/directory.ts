@@ -39,6 +39,8 @@ export interface UserRecord {
   /** alice@kandy.example (the id token's services-identity claim). */
   identity: string;
   displayName: string;
+  /** Played by the gateway itself (the echo line): routable, but nobody can sign in as it. */
+  service?: boolean;
 }
 
 export interface DirectoryConfig {
@@ -55,6 +57,8 @@ export interface DirectorySource {
   clientIds?: string[];
   domain?: string;
   defaultRegion?: string;
+  /** Users the gateway plays itself (the echo line), added after the file's users. */
+  services?: UserInput[];
 }
 
 /** What a dialled address means, before looking anyone up. */
@@ -175,7 +179,7 @@ export class Directory {
     }
     const domain = (source.domain ?? file.domain ?? DEFAULT_DOMAIN).toLowerCase();
     const defaultRegion = toRegion(source.defaultRegion ?? file.defaultRegion, 'US');
-    const users = file.users.map((input): UserRecord => {
+    const toRecord = (input: UserInput, service: boolean): UserRecord => {
       const number = normalizeNumber(input.number, defaultRegion);
       if (!number) throw new Error(`User ${input.username}: "${input.number}" is not a possible phone number`);
       const username = input.username;
@@ -186,8 +190,10 @@ export class Directory {
         sipAddress: `sip:${username}@${domain}`,
         identity: `${username}@${domain}`,
         displayName: input.displayName ?? username,
+        ...(service ? { service: true } : {}),
       };
-    });
+    };
+    const users = [...file.users.map((input) => toRecord(input, false)), ...(source.services ?? []).map((input) => toRecord(input, true))];
     return new Directory({
       domain,
       domainAliases: file.domainAliases ?? ['localhost', '127.0.0.1'],
@@ -217,7 +223,7 @@ export class Directory {
   authenticate(username: string, password: string): UserRecord | undefined {
     const user = this.byUsername(username);
     const ok = timingSafeEqual(digest(password), digest(user?.password ?? `\u0000no-such-user\u0000${password}`));
-    return user && ok ? user : undefined;
+    return user && ok && !user.service ? user : undefined;
   }
 
   isOurDomain(domain: string): boolean {

@@ -7,12 +7,13 @@
  *   --users FILE      GATEWAY_USERS      default gateway/users.json
  *   --token-ttl S     GATEWAY_TOKEN_TTL  access token lifetime in seconds, default 3600
  *   --log LEVEL       GATEWAY_LOG        info (default), debug, warn or silent
+ *   --max-calls N     GATEWAY_MAX_CALLS  live calls per user, default 1 (2 = call waiting)
  */
 import { parseArgs } from 'node:util';
 import { startGateway, type Gateway } from './server.ts';
 
-const USAGE = `Usage: npm run gateway -- [--port 8443] [--host 127.0.0.1] [--users gateway/users.json] [--token-ttl 3600] [--log info|debug|warn|silent]
-Environment: GATEWAY_PORT, GATEWAY_HOST, GATEWAY_USERS, GATEWAY_TOKEN_TTL, GATEWAY_LOG`;
+const USAGE = `Usage: npm run gateway -- [--port 8443] [--host 127.0.0.1] [--users gateway/users.json] [--token-ttl 3600] [--log info|debug|warn|silent] [--max-calls 1]
+Environment: GATEWAY_PORT, GATEWAY_HOST, GATEWAY_USERS, GATEWAY_TOKEN_TTL, GATEWAY_LOG, GATEWAY_MAX_CALLS`;
 
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -38,6 +39,7 @@ function banner(gateway: Gateway): string {
     '',
     '  Demo users:',
     users,
+    ...(gateway.echoLine ? [`  Echo line (answered by the gateway, plays your audio back): ${gateway.echoLine.number}  ${gateway.echoLine.sipAddress}`] : []),
     `  OAuth client id${gateway.clientIds.length > 1 ? 's' : ''}: ${gateway.clientIds.join(', ')}`,
     '',
     '  The certificate is self-signed. To make a browser trust it, either',
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
       users: { type: 'string' },
       'token-ttl': { type: 'string' },
       log: { type: 'string' },
+      'max-calls': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     usersFile: values.users ?? (env.GATEWAY_USERS || undefined),
     tokenTtlSeconds: numberOption('token-ttl', values['token-ttl'] ?? env.GATEWAY_TOKEN_TTL),
     log: logOption(values.log ?? env.GATEWAY_LOG),
+    maxCallsPerUser: numberOption('max-calls', values['max-calls'] ?? env.GATEWAY_MAX_CALLS),
   });
   process.stderr.write(`${banner(gateway)}\n`);
 

@@ -18,9 +18,11 @@ import { SessionManager, type SessionSummary } from './sessions.ts';
 import { SubscriptionRegistry } from './subscriptions.ts';
 import { loadOrCreateCertificate } from './tls.ts';
 import { createUpgradeHandler } from './websocket.ts';
+import { ECHO_LINE_DEFAULTS, EchoLine, echoDirectoryEntry, type EchoCallSummary, type EchoLineOptions } from './echo.ts';
 
 export type { ChannelSummary } from './channels.ts';
 export type { SessionSummary } from './sessions.ts';
+export type { EchoCallSummary, EchoLineOptions } from './echo.ts';
 export type { UserInput, UserRecord } from './directory.ts';
 export type { LogEntry, LogOption } from './log.ts';
 
@@ -64,6 +66,10 @@ export interface GatewayOptions {
   serverConnCheckIntervalSeconds: number;
   /** WebSocket protocol ping interval for dead-socket detection. Default 30. */
   wsPingIntervalSeconds: number;
+  /** Live calls one user may have at once: 1 (default) answers a second caller with busy, 2 allows call waiting. */
+  maxCallsPerUser: number;
+  /** The echo line (echo.ts): a user the gateway answers itself, looping audio back. `false` turns it off. Default on: echo, +14155550123. */
+  echoLine: Partial<EchoLineOptions> | false;
 }
 
 export interface Gateway {
@@ -88,7 +94,12 @@ export interface Gateway {
   setRefuseConnections(on: boolean): void;
   sessions(): SessionSummary[];
   channels(): ChannelSummary[];
+  /** Users who can sign in (the echo line is not one of them). */
   users(): UserRecord[];
+  /** The echo line's address, when it is on. */
+  readonly echoLine: { username: string; number: string; sipAddress: string } | undefined;
+  /** The echo line's live (and recently ended) calls, with media counters and the RTCP round trip. */
+  echoCalls(): Promise<EchoCallSummary[]>;
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -111,6 +122,8 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   resendWindowSeconds: 15,
   serverConnCheckIntervalSeconds: 30,
   wsPingIntervalSeconds: 30,
+  maxCallsPerUser: 1,
+  echoLine: {},
 };
 
 function formatHost(host: string): string {
@@ -139,6 +152,7 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
   const config: GatewayOptions = { ...DEFAULT_OPTIONS, ...defined };
   const ms = (name: keyof GatewayOptions, allowZero = false) => positive(name, config[name] as number, allowZero) * 1000;
   const log: Logger = createLogger(config.log);
+  const echoOptions: EchoLineOptions | undefined = config.echoLine === false ? undefined : { ...ECHO_LINE_DEFAULTS, ...config.echoLine };
 
   const directory = Directory.load({
     usersFile: config.usersFile,
@@ -146,6 +160,7 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     clientIds: config.clientIds,
     domain: config.domain,
     defaultRegion: config.defaultRegion,
+    services: echoOptions ? [echoDirectoryEntry(echoOptions)] : [],
   });
   const tls = await loadOrCreateCertificate(config.certDir, log);
 
@@ -180,11 +195,16 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
       reofferTimeoutMs: ms('reofferTimeoutSeconds'),
       auditTimeoutMs: ms('auditTimeoutSeconds', true),
       tombstoneMs: 5 * 60_000,
+      maxCallsPerUser: Math.floor(positive('maxCallsPerUser', config.maxCallsPerUser)),
     },
   });
+  const echoUser = echoOptions ? directory.byUsername(echoOptions.username) : undefined;
+  const echoLine = echoOptions && echoUser ? new EchoLine({ sessions, log, options: echoOptions }) : undefined;
+  if (echoLine && echoUser) sessions.attachLocalParty(echoUser.username, echoLine);
+  const signInUsers = () => directory.users().filter((user) => !user.service);
 
   const router = new Router().add(
-    ...miscRoutes(() => ({ url, spkiHash: tls.spkiHash, users: directory.users().map((user) => user.username) })),
+    ...miscRoutes(() => ({ url, spkiHash: tls.spkiHash, users: signInUsers().map((user) => user.username) })),
     ...authRoutes(tokens),
     ...channelRoutes(channels),
     ...webrtcRoutes({ channels, subscriptions, sessions, directory, turnCredentialTtlSeconds: 24 * 3600 }),
@@ -221,13 +241,14 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
   }, 1000);
   housekeeping.unref();
 
-  log.info('gateway.start', { url, host: config.host, port, spkiHash: tls.spkiHash, certFile: tls.file, users: directory.users().length, domain: directory.domain });
+  log.info('gateway.start', { url, host: config.host, port, spkiHash: tls.spkiHash, certFile: tls.file, users: signInUsers().length, domain: directory.domain, echoLine: echoUser?.number });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolveClose) => {
       clearInterval(housekeeping);
       sessions.closeAll();
+      void echoLine?.close();
       channels.closeAll();
       subscriptions.closeAll();
       upgrades.close();
@@ -258,6 +279,8 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     },
     sessions: () => sessions.summary(),
     channels: () => channels.summary(),
-    users: () => directory.users(),
+    users: signInUsers,
+    echoLine: echoUser ? { username: echoUser.username, number: echoUser.number, sipAddress: echoUser.sipAddress } : undefined,
+    echoCalls: async () => (echoLine ? echoLine.summary() : []),
   };
 }

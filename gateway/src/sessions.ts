@@ -9,6 +9,12 @@
  *
  * Extension points: deliver() is the only place that reaches a party, so a gateway-answered "echo line"
  * or a transfer that swaps a party can hook in there and in the Party records.
+ *
+ * Blind transfer (transfer()): the party that asks leaves the session (it gets SessionEnded), the other
+ * party (the transferee) becomes the caller of a new leg, and the destination becomes its callee. The
+ * transferee's SDK is asked for a fresh offer with a slow-start re-offer (an offer notification without
+ * SDP); its reply on /answer is that offer, which invites the destination; the destination's answer goes
+ * back to the transferee as an answer notification. The session id stays the same for everyone.
  */
 import type { ChannelRegistry } from './channels.ts';
 import type { Directory, UserRecord } from './directory.ts';
@@ -18,6 +24,15 @@ import { errors } from './errors.ts';
 import { randomId } from './ids.ts';
 
 export type Role = 'caller' | 'callee';
+
+/**
+ * A party the gateway plays itself (the echo line, echo.ts). It gets the notifications a device of that
+ * user would get, and acts through the same public methods the REST routes call (status, answer, update,
+ * end) under its user name. It can be in any number of calls at once and needs no channel.
+ */
+export interface LocalParty {
+  onNotification(sessionId: string, type: string, fields: Record<string, unknown>): void;
+}
 export type SessionState = 'initiated' | 'ringing' | 'connected' | 'ended';
 
 const STATUS_NAME: Record<SessionState, string> = { initiated: 'Initiated', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
@@ -35,8 +50,9 @@ export interface Party {
 
 interface Session {
   readonly id: string;
-  readonly caller: Party;
-  readonly callee: Party;
+  /** Swapped by a blind transfer (see transfer()). */
+  caller: Party;
+  callee: Party;
   readonly dialed: string;
   readonly createdAt: number;
   state: SessionState;
@@ -46,6 +62,10 @@ interface Session {
   ringTimer: NodeJS.Timeout | undefined;
   reofferTimer: NodeJS.Timeout | undefined;
   readonly log: Logger;
+  /** A blind transfer in progress: waiting for the transferee's offer, or ringing the destination. */
+  transfer: { step: 'awaiting-offer' | 'ringing'; by: string; dialed: string } | undefined;
+  /** Users who left the session by transferring it: their late requests get "session has ended". */
+  departed: string[];
 }
 
 interface Tombstone {
@@ -65,6 +85,8 @@ export interface SessionSummary {
   createdAt: number;
   connectedAt: number | undefined;
   pendingOfferFrom: Role | undefined;
+  /** Set while a blind transfer is under way: who asked for it. */
+  transferredBy: string | undefined;
 }
 
 export interface SessionOptions {
@@ -76,6 +98,8 @@ export interface SessionOptions {
   auditTimeoutMs: number;
   /** How long ended sessions are remembered. */
   tombstoneMs: number;
+  /** How many live sessions one user may be in at once (1 = busy while in a call; 2 allows call waiting). Default 1. */
+  maxCallsPerUser?: number;
 }
 
 export interface CreateSessionInput {
@@ -90,6 +114,7 @@ type EndNotice = { party: Party; eventType: 'SessionEnded' | 'Cancelled' };
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly tombstones = new Map<string, Tombstone>();
+  private readonly localParties = new Map<string, LocalParty>();
   private readonly now: () => number;
 
   constructor(
@@ -120,12 +145,13 @@ export class SessionManager {
     }
     const callee = resolved.user;
     if (callee.username === callerUser.username) throw errors.invalidInput('tParticipantAddress', 'a user cannot call themselves');
-    if (this.isBusy(callee.username)) {
+    const local = this.localParties.get(callee.username);
+    if (!local && this.isBusy(callee.username)) {
       this.log.info('session.reject', { user: callerUser.username, callee: callee.username, reason: 'busy' });
       throw errors.calleeBusy(input.address);
     }
-    const calleeChannels = this.deps.subscriptions.channelsFor(callee.username, 'call');
-    if (calleeChannels.length === 0) {
+    const calleeChannels = local ? [] : this.deps.subscriptions.channelsFor(callee.username, 'call');
+    if (!local && calleeChannels.length === 0) {
       this.log.info('session.reject', { user: callerUser.username, callee: callee.username, reason: 'not subscribed' });
       throw errors.calleeUnavailable(input.address);
     }
@@ -152,6 +178,8 @@ export class SessionManager {
       ringTimer: undefined,
       reofferTimer: undefined,
       log: this.log.child({ session: id }),
+      transfer: undefined,
+      departed: [],
     };
     this.sessions.set(id, session);
     session.ringTimer = setTimeout(() => this.onRingTimeout(id), this.deps.options.ringTimeoutMs);
@@ -177,12 +205,15 @@ export class SessionManager {
       if (session.state === 'initiated') {
         session.state = 'ringing';
         session.log.info('session.ringing', { user: username });
-        this.deliver(session, session.caller, 'wrtcsEventNotification', { eventType: 'Ringing' });
+        // A transferee is already in a call: its SDK accepts "Ringing" only for a call it is placing.
+        if (!session.transfer) this.deliver(session, session.caller, 'wrtcsEventNotification', { eventType: 'Ringing' });
       }
       return STATUS_NAME[session.state];
     }
     if (status === 'Connected') {
       session.log.debug('session.audit', { user: username, state: session.state });
+      // While its call is being transferred, the transferee's own call is still connected.
+      if (session.transfer && party.role === 'caller') return STATUS_NAME.connected;
       return STATUS_NAME[session.state];
     }
     throw errors.invalidInput('wrtcsSessionStatus.status', `"${status}" is not supported (expected Ringing or Connected)`);
@@ -194,6 +225,10 @@ export class SessionManager {
     const party = this.partyOf(session, username);
     party.lastActivityAt = this.now();
 
+    if (session.transfer?.step === 'awaiting-offer' && party.role === 'caller') {
+      this.inviteTransferTarget(session, sdp);
+      return;
+    }
     if (session.pendingOffer) {
       if (session.pendingOffer.from === party.role) throw errors.invalidState('answer', 'waiting for the other party to answer your own offer');
       const offerer = this.other(session, party);
@@ -213,7 +248,14 @@ export class SessionManager {
     party.clientCorrelator = clientCorrelator;
     party.channelId = this.pickChannel(username, clientCorrelator);
     session.log.info('session.connected', { user: username, waitedMs: session.connectedAt - session.createdAt });
-    this.deliver(session, session.caller, 'wrtcsAcceptanceNotification', { answer: { sdp } });
+    if (session.transfer) {
+      // The transferee made its offer as the answer to a slow-start re-offer: it expects an answer notification.
+      session.log.info('session.transferred', { by: session.transfer.by, caller: session.caller.user.username, callee: username });
+      session.transfer = undefined;
+      this.deliver(session, session.caller, 'wrtcsAnswerNotification', { answer: { sdp } });
+    } else {
+      this.deliver(session, session.caller, 'wrtcsAcceptanceNotification', { answer: { sdp } });
+    }
     // Other devices of the callee that were ringing stop ringing.
     if (party.channelId) {
       for (const channelId of session.invitedChannels) {
@@ -237,9 +279,52 @@ export class SessionManager {
     this.deliver(session, this.other(session, party), 'wrtcsOfferNotification', { offer: { sdp } });
   }
 
+  /**
+   * POST …/sessions/{id}/transfer: blind transfer of a connected call to `address`. The requester leaves at
+   * once (SessionEnded); the other party keeps its call and is connected to the destination once it answers.
+   * If the destination rejects or does not answer, the other party's call ends.
+   */
+  transfer(username: string, id: string, address: string): { target: UserRecord } {
+    const session = this.find(username, id);
+    const transferor = this.partyOf(session, username);
+    transferor.lastActivityAt = this.now();
+    if (session.state !== 'connected') throw errors.invalidState('transfer', STATUS_NAME[session.state]);
+    if (session.pendingOffer || session.transfer) throw errors.requestPending(id);
+    const resolved = this.deps.directory.resolve(address);
+    if (!resolved.user) {
+      this.log.info('session.transfer-reject', { user: username, dialed: address, reason: resolved.reason });
+      throw errors.unknownCallee(address);
+    }
+    const target = resolved.user;
+    const transferee = this.other(session, transferor);
+    if (target.username === transferee.user.username || target.username === username) {
+      throw errors.invalidInput('wrtcsTransfer.tParticipantAddress', 'a call cannot be transferred to one of its own parties');
+    }
+    if (this.isBusy(target.username)) throw errors.calleeBusy(address);
+    if (this.deps.subscriptions.channelsFor(target.username, 'call').length === 0) throw errors.calleeUnavailable(address);
+
+    const now = this.now();
+    session.log.info('session.transfer', { by: username, transferee: transferee.user.username, target: target.username, dialed: address });
+    this.deliver(session, transferor, 'wrtcsEventNotification', { eventType: 'SessionEnded' });
+    session.departed.push(username);
+    session.caller = { ...transferee, role: 'caller', lastActivityAt: now };
+    session.callee = { role: 'callee', user: target, version: transferee.version, channelId: undefined, clientCorrelator: undefined, lastActivityAt: now };
+    session.state = 'initiated';
+    session.connectedAt = undefined;
+    session.invitedChannels = [];
+    session.transfer = { step: 'awaiting-offer', by: username, dialed: address };
+    // Slow start: an offer notification without SDP makes the transferee's SDK answer with a fresh offer.
+    this.clearTimer(session, 'reofferTimer');
+    session.reofferTimer = setTimeout(() => this.onTransferOfferTimeout(id), this.deps.options.reofferTimeoutMs);
+    session.reofferTimer.unref();
+    this.deliver(session, session.caller, 'wrtcsOfferNotification', { offer: {} });
+    return { target };
+  }
+
   /** DELETE …/sessions/{id}: cancel (caller, before answer), reject (callee, before answer) or hang up. */
   end(username: string, id: string): void {
     const session = this.sessions.get(id);
+    if (session?.departed.includes(username)) return; // left by transferring: nothing more to do
     if (!session) {
       const tombstone = this.tombstones.get(id);
       if (tombstone && (tombstone.caller === username || tombstone.callee === username)) return; // already over: idempotent
@@ -257,11 +342,18 @@ export class SessionManager {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
+  /** Lets the gateway itself play `username` (see LocalParty). */
+  attachLocalParty(username: string, party: LocalParty): void {
+    this.localParties.set(username, party);
+  }
+
+  /** In as many live sessions as allowed (one, unless call waiting is enabled with maxCallsPerUser). */
   isBusy(username: string): boolean {
+    let calls = 0;
     for (const session of this.sessions.values()) {
-      if (session.caller.user.username === username || session.callee.user.username === username) return true;
+      if (session.caller.user.username === username || session.callee.user.username === username) calls++;
     }
-    return false;
+    return calls >= Math.max(1, this.deps.options.maxCallsPerUser ?? 1);
   }
 
   /** Periodic housekeeping: audit timeouts, old tombstones. */
@@ -294,6 +386,7 @@ export class SessionManager {
       createdAt: session.createdAt,
       connectedAt: session.connectedAt,
       pendingOfferFrom: session.pendingOffer?.from,
+      transferredBy: session.transfer?.by,
     }));
   }
 
@@ -315,6 +408,34 @@ export class SessionManager {
       { party: session.callee, eventType: 'Cancelled' },
       { party: session.caller, eventType: 'SessionEnded' },
     ]);
+  }
+
+  /** The transferee's offer arrived: the destination is invited with it, as a call from the transferee. */
+  private inviteTransferTarget(session: Session, sdp: string): void {
+    if (!session.transfer) return;
+    session.transfer.step = 'ringing';
+    this.clearTimer(session, 'reofferTimer');
+    const channels = this.deps.subscriptions.channelsFor(session.callee.user.username, 'call');
+    if (channels.length === 0) {
+      this.finish(session, 'transfer-target-unreachable', [{ party: session.caller, eventType: 'SessionEnded' }]);
+      return;
+    }
+    session.invitedChannels = channels.map((channel) => channel.id);
+    session.ringTimer = setTimeout(() => this.onRingTimeout(session.id), this.deps.options.ringTimeoutMs);
+    session.ringTimer.unref();
+    session.log.info('session.transfer-invite', { caller: session.caller.user.username, callee: session.callee.user.username, devices: channels.length });
+    this.deliver(session, session.callee, 'wrtcsSessionInvitationNotification', {
+      offer: { sdp },
+      originatorAddress: session.caller.user.sipAddress,
+      originatorName: session.caller.user.displayName,
+      tParticipantAddress: session.callee.user.sipAddress,
+    });
+  }
+
+  private onTransferOfferTimeout(id: string): void {
+    const session = this.sessions.get(id);
+    if (session?.transfer?.step !== 'awaiting-offer') return;
+    this.finish(session, 'transfer-offer-timeout', [{ party: session.caller, eventType: 'SessionEnded' }]);
   }
 
   private onReofferTimeout(id: string): void {
@@ -366,6 +487,7 @@ export class SessionManager {
   private find(username: string, id: string): Session {
     const session = this.sessions.get(id);
     if (session && (session.caller.user.username === username || session.callee.user.username === username)) return session;
+    if (session?.departed.includes(username)) throw errors.sessionEnded(id);
     const tombstone = this.tombstones.get(id);
     if (tombstone && (tombstone.caller === username || tombstone.callee === username)) throw errors.sessionEnded(id);
     throw errors.notFound(`session ${id}`);
@@ -387,10 +509,13 @@ export class SessionManager {
     session[key] = undefined;
   }
 
-  /** The user's call channel matching the client correlator, or the only one. */
+  /**
+   * The user's call channel matching the client correlator, or the only one. A client that restarted
+   * keeps its correlator but opens a new channel, so the newest match is the live one.
+   */
   private pickChannel(username: string, clientCorrelator: string | undefined): string | undefined {
     const channels = this.deps.subscriptions.channelsFor(username, 'call');
-    const match = clientCorrelator === undefined ? undefined : channels.find((channel) => channel.clientCorrelator === clientCorrelator);
+    const match = clientCorrelator === undefined ? undefined : channels.findLast((channel) => channel.clientCorrelator === clientCorrelator);
     if (match) return match.id;
     return channels.length === 1 ? channels[0]?.id : undefined;
   }
@@ -401,6 +526,18 @@ export class SessionManager {
 
   /** Sends a session notification to a party's device (or all of their call channels while unbound). */
   private deliver(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
+    const local = this.localParties.get(party.user.username);
+    if (local) {
+      // Asynchronously, as over a socket: the local party's replies re-enter this manager.
+      setImmediate(() => {
+        try {
+          local.onNotification(session.id, type, fields);
+        } catch (error) {
+          session.log.error('notify.local-party-failed', { user: party.user.username, type, error });
+        }
+      });
+      return;
+    }
     const targets = party.channelId ? [party.channelId] : this.deps.subscriptions.channelsFor(party.user.username, 'call').map((c) => c.id);
     if (targets.length === 0) {
       session.log.warn('notify.undeliverable', { user: party.user.username, type });

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { INITIAL_STATE, type AppState, type CallView } from '../shared/state';
-import { badgeFor } from './badge';
+import { createFakeBrowser } from '../test/fake-browser';
+import { badgeFor, badgeObserver } from './badge';
 import { callToAnswer, callToHangUp } from './call-commands';
-import { isMissed, isRingingIncoming } from './call-notifications';
+import { callNotificationObserver, isMissed, isRingingIncoming } from './call-notifications';
+import type { HubContext } from './hub';
+import { applyState, observeState } from './state-observers';
 
 function call(overrides: Partial<CallView>): CallView {
   return { id: 'c', direction: 'incoming', remoteAddress: 'sip:alice@kandy.example', phase: 'ringing', sdkState: 'Ringing', startedAt: 1, muted: false, localHold: false, remoteHold: false, video: false, ...overrides };
@@ -45,5 +48,56 @@ describe('keyboard commands', () => {
     expect(callToHangUp(withCalls([ringing, held, talking]))?.id).toBe('t');
     expect(callToHangUp(withCalls([ringing, held]))?.id).toBe('h');
     expect(callToHangUp(withCalls([ringing]))).toBeUndefined();
+  });
+});
+
+describe('state pushes → notifications and badge (as wired in background/index.ts)', () => {
+  const created: string[] = [];
+  const cleared: string[] = [];
+  const badges: string[] = [];
+  const { browser } = createFakeBrowser();
+  const context: HubContext = { browser, sendToOffscreen: vi.fn(async () => undefined), openExtensionPage: vi.fn(async () => undefined), now: () => 1 };
+  // Chrome answers after a D-Bus round trip, long enough for a burst of pushes to overlap.
+  const later = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  beforeAll(() => {
+    vi.stubGlobal('chrome', {
+      notifications: {
+        create: vi.fn(async (id: string) => {
+          await later();
+          created.push(id);
+          return id;
+        }),
+        clear: vi.fn(async (id: string) => {
+          await later();
+          cleared.push(id);
+          return true;
+        }),
+        getAll: vi.fn(async () => ({})),
+      },
+      action: {
+        setBadgeText: vi.fn(async ({ text }: { text: string }) => void badges.push(text)),
+        setBadgeBackgroundColor: vi.fn(async () => undefined),
+        setTitle: vi.fn(async () => undefined),
+      },
+    });
+    observeState(callNotificationObserver);
+    observeState(badgeObserver);
+  });
+
+  const state = (revision: number, calls: CallView[]): AppState => ({ ...withCalls(calls), revision });
+
+  it('shows one notification for a burst of pushes, then a missed call and badge 1 when the caller hangs up', async () => {
+    const ringing = call({ id: 'c1' });
+    // A woken worker receives several pushes at once; they must not all see "nothing was ringing".
+    await Promise.all([applyState(context, state(1, [ringing])), applyState(context, state(2, [ringing])), applyState(context, state(3, [{ ...ringing, remoteVideo: false }]))]);
+    expect(created).toEqual(['ringing:c1']);
+    expect(badges.at(-1)).toBe('RING');
+
+    await applyState(context, state(4, [{ ...ringing, phase: 'ended', sdkState: 'Cancelled', endedAt: 2 }]));
+    expect(cleared).toContain('ringing:c1');
+    expect(created).toEqual(['ringing:c1', 'missed:c1']);
+    expect(badges.at(-1)).toBe('1');
+    expect((await browser.storage.local.get('missedCalls')).missedCalls).toBe(1);
   });
 });

@@ -47,8 +47,9 @@ export const callNotificationObserver: StateObserver = async (previous, next, co
         type: 'basic',
         iconUrl: icon,
         title: 'Incoming call',
+        // No contextMessage: Chromium on Linux puts it above the message, so the caller's name
+        // would not be the first line a compact desktop notification shows.
         message: displayParty(call.remoteAddress, call.remoteName),
-        contextMessage: 'Kandy Click-to-Call',
         buttons: [{ title: 'Answer' }, { title: 'Decline' }],
         requireInteraction: true,
         priority: 2,

@@ -39,9 +39,24 @@ function setup() {
       'ui/mic-granted': record('ui/mic-granted'),
       'ui/diagnostics': record('ui/diagnostics'),
       'ui/missed-seen': record('ui/missed-seen'),
+      'ui/get-history': record('ui/get-history'),
+      'ui/clear-history': record('ui/clear-history'),
+      'ui/open-call-window': record('ui/open-call-window'),
+      'ui/video-relay-open': record('ui/video-relay-open'),
+      'ui/video-relay-answer': record('ui/video-relay-answer'),
+      'ui/video-relay-close': record('ui/video-relay-close'),
+      'ui/get-settings-view': record('ui/get-settings-view'),
+      'ui/test-sound': record('ui/test-sound'),
     },
     content: { 'content/call': record('content/call'), 'content/get-config': record('content/get-config') },
-    offscreen: { 'offscreen/state': record('offscreen/state'), 'offscreen/get-config': record('offscreen/get-config'), 'offscreen/need-mic-permission': record('offscreen/need-mic-permission') },
+    offscreen: {
+      'offscreen/state': record('offscreen/state'),
+      'offscreen/get-config': record('offscreen/get-config'),
+      'offscreen/need-mic-permission': record('offscreen/need-mic-permission'),
+      'offscreen/tokens': record('offscreen/tokens'),
+      'offscreen/session-ended': record('offscreen/session-ended'),
+      'offscreen/get-credentials': record('offscreen/get-credentials'),
+    },
   };
   return { hub: createHub(handlers, context), handled, browser, toOffscreen, context };
 }
@@ -84,6 +99,22 @@ describe('hub', () => {
     expect(handled).toEqual([]);
     await expect(hub({ target: 'background', type: 'content/call', destination: '+14155550101' }, contentScript)).resolves.toMatchObject({ ok: true });
     expect(handled).toEqual(['content/call']);
+  });
+
+  it('keeps the call history and the video relay away from content scripts', async () => {
+    const { hub, handled } = setup();
+    for (const message of [
+      { type: 'ui/get-history' },
+      { type: 'ui/clear-history' },
+      { type: 'ui/open-call-window', callId: 'c1' },
+      { type: 'ui/video-relay-open', callId: 'c1' },
+      { type: 'ui/video-relay-answer', relayId: 'r1', sdp: 'v=0' },
+    ]) {
+      expect(await hub({ target: 'background', ...message }, contentScript)).toMatchObject({ ok: false });
+    }
+    expect(handled).toEqual([]);
+    await expect(hub({ target: 'background', type: 'ui/get-history' }, popup)).resolves.toMatchObject({ ok: true });
+    expect(handled).toEqual(['ui/get-history']);
   });
 
   it('refuses page-only and offscreen-only messages from the wrong extension context', async () => {

@@ -11,11 +11,17 @@ import { offscreenHandlers } from './handlers/offscreen';
 import { uiHandlers } from './handlers/ui';
 import { createHub, type HubContext } from './hub';
 import { ensureOffscreenDocument } from './offscreen-document';
-import { restrictStorageToExtension, writeState } from './storage';
-import { observeState } from './state-observers';
+import { restrictStorageToExtension } from './storage';
+import { applyState, observeState } from './state-observers';
 import { callNotificationObserver, registerNotificationListeners } from './call-notifications';
 import { badgeObserver } from './badge';
 import { registerCallCommands } from './call-commands';
+import { callHistoryObserver } from './call-history';
+import { callWindowObserver } from './call-window';
+import { checkPhone, registerPhoneWatch } from './phone-watch';
+import { registerContextMenu } from './context-menu';
+import { registerCallSelectionCommand } from './commands';
+import { handleInstalled } from './settings-install';
 
 const DELIVERY_ATTEMPTS = 40;
 const DELIVERY_RETRY_MS = 100;
@@ -48,20 +54,26 @@ const context: HubContext = {
 
 observeState(callNotificationObserver);
 observeState(badgeObserver);
+observeState(callHistoryObserver);
+observeState(callWindowObserver);
 registerNotificationListeners(context);
 registerCallCommands(context);
+registerPhoneWatch(context);
+registerContextMenu(context);
+registerCallSelectionCommand(context);
 
 browser.runtime.onMessage.addListener(createHub({ ui: uiHandlers, content: contentHandlers, offscreen: offscreenHandlers }, context));
 
 browser.runtime.onInstalled.addListener((details) => {
-  if (details.reason === 'install') void context.openExtensionPage('permission/index.html');
+  void handleInstalled(details, context).catch((error: unknown) => console.warn('Install handling failed', error));
 });
 
 /** Re-sync with the phone after every worker start: the offscreen document may have lived on. */
 async function boot(): Promise<void> {
   await restrictStorageToExtension();
+  await checkPhone(context);
   const state = (await sendToOffscreen({ target: 'offscreen', type: 'bg/hello' })) as AppState | undefined;
-  if (state) await writeState(browser, state);
+  if (state) await applyState(context, state);
 }
 
 void boot().catch((error: unknown) => console.warn('Start-up sync failed', error));

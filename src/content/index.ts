@@ -23,7 +23,6 @@ type MessageListener = Parameters<Runtime['onMessage']['addListener']>[0];
 
 class ClickToCall {
   private session: Session | undefined;
-  private config: ContentConfig | undefined;
   /** Bumped by each config push, so a slow get-config reply cannot override a newer push. */
   private configVersion = 0;
   private dead = false;
@@ -84,7 +83,6 @@ class ClickToCall {
 
   private apply(config: ContentConfig): void {
     if (this.dead) return;
-    this.config = config;
     if (!config.enabled) {
       this.session?.destroy();
       this.session = undefined;
@@ -124,7 +122,8 @@ class ClickToCall {
       if (!request) return false;
       if (request.type === 'bg/content-config') {
         this.configVersion++;
-        this.apply(request.config);
+        if (!request.config.enabled || request.siteChecked) this.apply(request.config);
+        else void this.requestConfig(); // on globally; whether this site is on only the background can say
         return false;
       }
       const selection = this.selectedText();

@@ -38,8 +38,12 @@ export class MarkStore<N extends object, E extends object, R> {
   private nodes = new Set<N>();
   private byOwner = new Map<E, Set<N>>();
   private visible = new WeakSet<E>();
-  /** The text each node was last scanned with, so an unchanged node is not scanned again. */
-  private scanned = new WeakMap<N, string>();
+  /**
+   * Nodes scanned since their text last changed, so an unchanged node is not scanned again.
+   * A flag rather than a copy of the text: the caller invalidates it when the text changes
+   * (its MutationObserver sees every change), and big pages keep no second copy of their text.
+   */
+  private scanned = new WeakSet<N>();
 
   constructor(
     private readonly host: MarkHost<N, E, R>,
@@ -50,17 +54,31 @@ export class MarkStore<N extends object, E extends object, R> {
     return this.nodes.size;
   }
 
-  wasScanned(node: N, data: string): boolean {
-    return this.scanned.get(node) === data;
+  /** True when `node` was scanned and its text has not changed since (see `invalidate`). */
+  wasScanned(node: N): boolean {
+    return this.scanned.has(node);
   }
 
-  /** Records the result of scanning `node` (whose text is `data`); an empty list clears it. */
-  record(node: N, data: string, marks: Mark[]): void {
-    this.scanned.set(node, data);
+  /** The node's text changed: its marks are stale until it is scanned again. */
+  invalidate(node: N): void {
+    this.scanned.delete(node);
+  }
+
+  /** Records the result of scanning `node`; an empty list clears it. */
+  record(node: N, marks: Mark[]): void {
+    this.scanned.add(node);
+    const owner = marks.length > 0 ? this.host.ownerOf(node) : null;
+    const old = this.entries.get(node);
+    if (owner && old && old.owner === owner) {
+      // Same place, new text: swap the ranges but keep the owner observed (no flicker).
+      if (old.ranges) this.host.unpaint(old.ranges);
+      old.marks = marks;
+      old.ranges = null;
+      if (this.visible.has(owner)) this.paint(node, old);
+      return;
+    }
     this.release(node, false);
-    if (marks.length === 0 || this.nodes.size >= this.maxNodes) return;
-    const owner = this.host.ownerOf(node);
-    if (!owner) return;
+    if (!owner || this.nodes.size >= this.maxNodes) return;
     const entry: Entry<E, R> = { marks, owner, ranges: null };
     this.entries.set(node, entry);
     this.nodes.add(node);
@@ -142,7 +160,7 @@ export class MarkStore<N extends object, E extends object, R> {
 
   clear(): void {
     for (const node of [...this.nodes]) this.release(node);
-    this.scanned = new WeakMap();
+    this.scanned = new WeakSet();
   }
 
   private paint(node: N, entry: Entry<E, R>): void {

@@ -73,17 +73,24 @@ export function isSkipped(element: ElementFacts): boolean {
   return false;
 }
 
-/** `isSkipped` for a live element. `own` is the extension's UI, which is always skipped. */
+/**
+ * `isSkipped` for a live element. `own` is the extension's UI, which is always skipped; our hosts
+ * carry an id, so the common attribute-less element never pays for the set lookup.
+ */
 export function skipElement(element: Element, own: ReadonlySet<Element>): boolean {
-  return own.has(element) || isSkipped(element);
+  if (isSkipped(element)) return true;
+  return own.size > 0 && element.hasAttributes() && own.has(element);
 }
 
 /**
- * Cheap test that a text could hold a phone number or SIP address: a digit (ASCII or
- * full-width) or a `sip:` / `sips:` scheme. Text without either is never handed to the detector.
+ * Cheap test that a text could hold a phone number or SIP address: at least six digits (ASCII
+ * or full-width; the detector needs six in one run for any phone number), or a `sip:`, `sips:`
+ * or `tel:` scheme. Anything else is never handed to the detector. The digit pattern is
+ * anchored, so it is one linear pass with no retries from later start positions.
  */
-const MAYBE_CALLABLE = /[0-9\uff10-\uff19]|sips?:/i;
+const SIX_DIGITS = /^(?:[^0-9\uff10-\uff19]*[0-9\uff10-\uff19]){6}/;
+const URI_SCHEME = /sips?:|tel:/i;
 
 export function mayContainCallable(text: string): boolean {
-  return text.length >= 5 && MAYBE_CALLABLE.test(text);
+  return text.length >= 5 && (SIX_DIGITS.test(text) || URI_SCHEME.test(text));
 }

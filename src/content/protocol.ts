@@ -7,8 +7,12 @@
 import type { ContentConfig } from '../shared/messages';
 
 export type BackgroundToContent =
-  /** Settings changed: the config this tab's page should now use. */
-  | { target: 'content'; type: 'bg/content-config'; config: ContentConfig }
+  /**
+   * Settings changed. With `siteChecked` the config is final for this tab; without it the
+   * background could not see the tab's URL, so `enabled: true` only means "on globally" and
+   * the content script asks for its own config (content/get-config) before it scans again.
+   */
+  | { target: 'content'; type: 'bg/content-config'; config: ContentConfig; siteChecked: boolean }
   /** The "call selection" shortcut: which text is selected in this frame? */
   | { target: 'content'; type: 'bg/get-selection' };
 
@@ -37,12 +41,12 @@ export function isContentConfig(value: unknown): value is ContentConfig {
 export function readBackgroundMessage(message: unknown, sender: { id?: string; tab?: unknown }, extensionId: string | undefined): BackgroundToContent | undefined {
   if (!extensionId || sender.id !== extensionId || sender.tab !== undefined) return undefined;
   if (typeof message !== 'object' || message === null) return undefined;
-  const candidate = message as { target?: unknown; type?: unknown; config?: unknown };
+  const candidate = message as { target?: unknown; type?: unknown; config?: unknown; siteChecked?: unknown };
   if (candidate.target !== 'content') return undefined;
   if (candidate.type === 'bg/get-selection') return { target: 'content', type: 'bg/get-selection' };
   if (candidate.type === 'bg/content-config' && isContentConfig(candidate.config)) {
     const { enabled, defaultCountry, linkMode } = candidate.config;
-    return { target: 'content', type: 'bg/content-config', config: { enabled, defaultCountry, linkMode } };
+    return { target: 'content', type: 'bg/content-config', config: { enabled, defaultCountry, linkMode }, siteChecked: candidate.siteChecked === true };
   }
   return undefined;
 }

@@ -193,13 +193,13 @@ export class Scanner {
       marks.release(node, false);
       return;
     }
-    if (marks.wasScanned(node, data)) return;
+    if (marks.wasScanned(node)) return;
     if (data.length > LONG_TEXT) {
       this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
       return;
     }
     this.textsDetected++;
-    marks.record(node, data, detect(data, { defaultCountry: this.options.country }).map(toMark));
+    marks.record(node, detect(data, { defaultCountry: this.options.country }).map(toMark));
   }
 
   private chunk(job: ChunkJob, deadline: number): boolean {
@@ -214,7 +214,7 @@ export class Scanner {
       for (const detection of found) job.found.push(toMark(detection));
       if (next < 0) {
         this.textsDetected++;
-        marks.record(job.node, job.data, job.found);
+        marks.record(job.node, job.found);
         return true;
       }
       job.from = next;

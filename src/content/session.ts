@@ -42,6 +42,17 @@ function randomSuffix(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** Wraps a callback so nothing it throws (on a broken or hostile page) escapes into the page's console. */
+function guard<A extends unknown[]>(callback: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      callback(...args);
+    } catch {
+      // keep going; the next event starts from a clean slate
+    }
+  };
+}
+
 function contains(rect: DOMRect, x: number, y: number): boolean {
   return x >= rect.left - HIT_SLOP && x <= rect.right + HIT_SLOP && y >= rect.top - HIT_SLOP && y <= rect.bottom + HIT_SLOP;
 }
@@ -75,6 +86,7 @@ export class Session {
   private batchNodes = 0;
   private batchBusy = 0;
   private observerMs = 0;
+  private longestCallbackMs = 0;
 
   constructor(
     private readonly doc: Document,
@@ -96,8 +108,8 @@ export class Session {
       unwatch: (owner) => this.viewport.unobserve(owner),
       isConnected: (node) => node.isConnected,
     });
-    this.viewport = new IntersectionObserver((entries) => this.onViewport(entries), { rootMargin: VIEWPORT_MARGIN });
-    this.mutations = new MutationObserver((records) => this.onMutations(records));
+    this.viewport = new IntersectionObserver(guard((entries: IntersectionObserverEntry[]) => this.onViewport(entries)), { rootMargin: VIEWPORT_MARGIN });
+    this.mutations = new MutationObserver(guard((records: MutationRecord[]) => this.onMutations(records)));
     const clock = browserSliceClock();
     this.scanner = new Scanner({
       doc,
@@ -123,17 +135,17 @@ export class Session {
     const win = doc.defaultView;
     if (win) {
       const options = { capture: true, passive: true, signal: this.listeners.signal };
-      win.addEventListener('mousemove', (event) => this.onMouseMove(event), options);
-      win.addEventListener('scroll', () => this.onScroll(), options);
-      win.addEventListener('resize', () => this.onScroll(), options);
-      win.addEventListener('focusin', (event) => this.onFocusIn(event), options);
-      win.addEventListener('focusout', (event) => this.onFocusOut(event), options);
+      win.addEventListener('mousemove', guard((event: MouseEvent) => this.onMouseMove(event)), options);
+      win.addEventListener('scroll', guard(() => this.onScroll()), options);
+      win.addEventListener('resize', guard(() => this.onScroll()), options);
+      win.addEventListener('focusin', guard((event: FocusEvent) => this.onFocusIn(event)), options);
+      win.addEventListener('focusout', guard((event: FocusEvent) => this.onFocusOut(event)), options);
       const active = { capture: true, signal: this.listeners.signal };
-      win.addEventListener('keydown', (event) => this.onKeyDown(event), active);
-      win.addEventListener('click', (event) => this.onClick(event), active);
-      win.addEventListener('popstate', () => this.rescan(), options);
+      win.addEventListener('keydown', guard((event: KeyboardEvent) => this.onKeyDown(event)), active);
+      win.addEventListener('click', guard((event: MouseEvent) => this.onClick(event)), active);
+      win.addEventListener('popstate', guard(() => this.rescan()), options);
       const navigation = (win as { navigation?: EventTarget }).navigation;
-      navigation?.addEventListener('navigatesuccess', () => this.rescan(), { signal: this.listeners.signal });
+      navigation?.addEventListener('navigatesuccess', guard(() => this.rescan()), { signal: this.listeners.signal });
     }
     this.firstScanStart = performance.now();
     this.scanner.enqueueDocument();
@@ -206,6 +218,7 @@ export class Session {
     }
     for (const record of records) {
       if (record.type === 'characterData') {
+        this.marks.invalidate(record.target as Text);
         this.scanner.enqueue(record.target);
         continue;
       }
@@ -216,14 +229,20 @@ export class Session {
       if (record.removedNodes.length > 0) this.scanner.requestSweep();
     }
     if (!this.runner.busy) this.startBatch();
-    this.observerMs += performance.now() - started;
+    this.callbackDone(started);
     this.runner.schedule(MUTATION_DELAY_MS);
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
     const started = performance.now();
     for (const entry of entries) this.marks.setVisible(entry.target, entry.isIntersecting);
-    this.observerMs += performance.now() - started;
+    this.callbackDone(started);
+  }
+
+  private callbackDone(started: number): void {
+    const spent = performance.now() - started;
+    this.observerMs += spent;
+    if (spent > this.longestCallbackMs) this.longestCallbackMs = spent;
   }
 
   private startBatch(): void {
@@ -231,6 +250,8 @@ export class Session {
     this.batchNodes = this.scanner.nodesVisited;
     this.batchBusy = this.runner.stats.busyMs;
     this.observerMs = 0;
+    this.longestCallbackMs = 0;
+    this.runner.resetPeak();
   }
 
   private onIdle(): void {
@@ -243,7 +264,15 @@ export class Session {
         performance.measure(`${PERF_PREFIX}first-scan`, {
           start: this.firstScanStart,
           end,
-          detail: { nodes: this.scanner.nodesVisited, busyMs: stats.busyMs, slices: stats.slices, longestSliceMs: stats.longestSliceMs },
+          detail: {
+            nodes: this.scanner.nodesVisited,
+            busyMs: stats.busyMs,
+            slices: stats.slices,
+            longestSliceMs: stats.longestSliceMs,
+            overruns: stats.overruns,
+            observerMs: this.observerMs,
+            longestCallbackMs: this.longestCallbackMs,
+          },
         });
       } else {
         const nodes = this.scanner.nodesVisited - this.batchNodes;
@@ -252,7 +281,7 @@ export class Session {
           performance.measure(`${PERF_PREFIX}update`, {
             start: this.batchStart,
             end,
-            detail: { nodes, busyMs: stats.busyMs - this.batchBusy, observerMs: this.observerMs, longestSliceMs: stats.longestSliceMs },
+            detail: { nodes, busyMs: stats.busyMs - this.batchBusy, observerMs: this.observerMs, longestSliceMs: stats.longestSliceMs, longestCallbackMs: this.longestCallbackMs },
           });
         }
       }
@@ -289,7 +318,7 @@ export class Session {
 
   /** The client rect of `mark` in `node` that contains the point (or the last one when no point). */
   private markRect(node: Text, mark: Mark, x?: number, y?: number): DOMRect | undefined {
-    if (!this.marks.wasScanned(node, node.data)) return undefined; // changed since; a rescan is queued
+    if (!this.marks.wasScanned(node)) return undefined; // changed since; a rescan is queued
     const range = this.doc.createRange();
     try {
       range.setStart(node, mark.start);
@@ -340,10 +369,12 @@ export class Session {
     this.pointer = { x: event.clientX, y: event.clientY, target: event.composedPath()[0] ?? null };
     if (this.frameRequested) return;
     this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      this.hitTest();
-    });
+    requestAnimationFrame(
+      guard(() => {
+        this.frameRequested = false;
+        this.hitTest();
+      }),
+    );
   }
 
   private hitTest(): void {
@@ -352,7 +383,8 @@ export class Session {
       this.hooks.onDead();
       return;
     }
-    if (this.button.hovered) return;
+    // Over our own UI (the window sees our hosts, never what is inside them): keep it as it is.
+    if (this.pointer.target && this.own.has(this.pointer.target as Element)) return;
     try {
       const found = this.targetAtPoint(this.pointer.x, this.pointer.y, this.pointer.target);
       if (found) {

@@ -157,7 +157,8 @@ export class FloatingButton {
     const view = this.doc.defaultView;
     const { left, top } = placeButton(anchor, { width: view?.innerWidth ?? 1024, height: view?.innerHeight ?? 768 });
     setBox(host, left, top, BUTTON_SIZE, BUTTON_SIZE);
-    if (this.target?.dial !== target.dial || !host.isConnected || host.style.getPropertyValue('display') === 'none') {
+    const hidden = !this.target || !host.isConnected || host.style.getPropertyValue('display') === 'none';
+    if (hidden || this.target?.dial !== target.dial) {
       this.shownAt = performance.now();
       button.setAttribute('aria-label', `Call ${target.display}`);
       tip.textContent = `Call ${target.display}`;
@@ -165,7 +166,7 @@ export class FloatingButton {
       tip.setAttribute('role', 'tooltip');
     }
     this.target = target;
-    attach(this.doc, host);
+    if (hidden) attach(this.doc, host); // only when it was off screen: re-showing on every move would flicker
   }
 
   hideSoon(delayMs = HIDE_DELAY_MS): void {

@@ -19,7 +19,15 @@ export type Grant =
 
 /** A failure worded for the user: the server's own reason where it gave one. */
 export class SignInError extends Error {
-  constructor(message: string, readonly kind: 'rejected' | 'unreachable' | 'protocol') {
+  /**
+   * @param detail the server's own reason (rejected) or the address that could not be reached
+   *   (unreachable), for pages that word the message in the user's language.
+   */
+  constructor(
+    message: string,
+    readonly kind: 'rejected' | 'unreachable' | 'protocol',
+    readonly detail?: string,
+  ) {
     super(message);
   }
 }
@@ -48,12 +56,13 @@ export async function requestTokens(server: ServerAddress, grant: Grant, fetchIm
       body: formFor(grant),
     });
   } catch {
-    throw new SignInError(`Cannot reach the Kandy server at ${server.host}:${server.port} (unreachable, or its certificate is not trusted).`, 'unreachable');
+    throw new SignInError(`Cannot reach the Kandy server at ${server.host}:${server.port} (unreachable, or its certificate is not trusted).`, 'unreachable', `${server.host}:${server.port}`);
   }
   const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!response.ok) {
     const reason = typeof body?.error_description === 'string' ? body.error_description : typeof body?.error === 'string' ? body.error : response.statusText;
-    throw new SignInError(`Sign-in refused: ${reason || `HTTP ${response.status}`}`, 'rejected');
+    const detail = reason || `HTTP ${response.status}`;
+    throw new SignInError(`Sign-in refused: ${detail}`, 'rejected', detail);
   }
   const accessToken = body?.access_token;
   const idToken = body?.id_token;
@@ -68,10 +77,9 @@ export async function requestTokens(server: ServerAddress, grant: Grant, fetchIm
   };
 }
 
-/** When to renew: well before expiry, but never in a tight loop. */
+/** When to renew: at 80 % of the lifetime, leaving time to retry if the server is briefly away; never in a tight loop. */
 export function refreshDelayMs(expiresInSeconds: number): number {
-  const lifetimeMs = expiresInSeconds * 1000;
-  return Math.max(1000, Math.min(lifetimeMs * 0.8, lifetimeMs - 30_000));
+  return Math.max(1000, expiresInSeconds * 1000 * 0.8);
 }
 
 /** The user identity the id token names (the SDK reads the same claim). */

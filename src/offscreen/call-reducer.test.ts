@@ -92,4 +92,28 @@ describe('call reducer', () => {
     expect(reduce(failed, { type: 'error-seen' }).lastError).toBeUndefined();
     expect(reduce(INITIAL_STATE, { type: 'error-seen' })).toBe(INITIAL_STATE);
   });
+  it('tracks video in each direction and keeps the state when nothing changed', () => {
+    const connected = run([outgoing(), change('c1', 'Connected', 1100)]);
+    const withVideo = reduce(connected, { type: 'call-media', id: 'c1', localVideo: true, remoteVideo: false });
+    expect(withVideo.calls[0]).toMatchObject({ localVideo: true, remoteVideo: false, video: true });
+    expect(reduce(withVideo, { type: 'call-media', id: 'c1', localVideo: true, remoteVideo: false })).toBe(withVideo);
+    const stopped = reduce(withVideo, { type: 'call-media', id: 'c1', localVideo: false, remoteVideo: false });
+    expect(stopped.calls[0]).toMatchObject({ localVideo: false, video: false });
+  });
+
+  it('says a transferred call ended by the transfer, and forgets a refused transfer', () => {
+    const connected = run([outgoing(), change('c1', 'Connected', 1100)]);
+    const marked = reduce(connected, { type: 'call-transferred', id: 'c1', to: '+1 415 555 0102' });
+    expect(reduce(marked, change('c1', 'Ended', 1200)).calls[0]?.endReason).toBe('Transferred to +1 415 555 0102');
+    const refused = reduce(marked, { type: 'call-transferred', id: 'c1', to: undefined });
+    expect(refused.calls[0]?.transferredTo).toBeUndefined();
+    expect(reduce(refused, change('c1', 'Ended', 1200)).calls[0]?.endReason).toBe('Call ended');
+  });
+
+  it('keeps the device names and changes the state only when they change', () => {
+    const devices = { audioInput: 'Fake Default Audio Input', audioOutput: 'Speakers' };
+    const state = reduce(INITIAL_STATE, { type: 'devices', devices });
+    expect(state.devices).toEqual(devices);
+    expect(reduce(state, { type: 'devices', devices: { ...devices } })).toBe(state);
+  });
 });

@@ -21,6 +21,7 @@ export function phaseOf(sdkState: string): CallPhase {
 
 function endReasonFor(call: CallView, sdkState: string, error: string | undefined): string | undefined {
   if (error) return error;
+  if (call.transferredTo) return `Transferred to ${call.transferredTo}`;
   if (sdkState === 'Cancelled') return call.direction === 'incoming' ? 'Caller hung up' : 'Cancelled';
   if (call.answeredAt === undefined) return call.direction === 'incoming' ? 'Call ended before it was answered' : 'Not answered or declined';
   return 'Call ended';
@@ -41,8 +42,10 @@ function updateCall(state: AppState, id: string, update: (call: CallView) => Cal
   const index = state.calls.findIndex((call) => call.id === id);
   const current = state.calls[index];
   if (!current) return state;
+  const updated = update(current);
+  if (updated === current) return state;
   const calls = state.calls.slice();
-  calls[index] = update(current);
+  calls[index] = updated;
   return withRevision(state, { calls: pruneEnded(calls) });
 }
 
@@ -88,6 +91,26 @@ const handlers: { [K in SessionEvent['type']]: (state: AppState, event: Extract<
   },
   'call-video'(state, event) {
     return updateCall(state, event.id, (call) => ({ ...call, video: event.video }));
+  },
+  'call-media'(state, event) {
+    return updateCall(state, event.id, (call) => {
+      if (call.localVideo === event.localVideo && call.remoteVideo === event.remoteVideo) return call;
+      return { ...call, localVideo: event.localVideo, remoteVideo: event.remoteVideo, video: event.localVideo || event.remoteVideo };
+    });
+  },
+  'call-transferred'(state, event) {
+    return updateCall(state, event.id, (call) => {
+      if (call.phase === 'ended') return call;
+      if (event.to) return { ...call, transferredTo: event.to };
+      const { transferredTo: _dropped, ...rest } = call;
+      return rest;
+    });
+  },
+  devices(state, event) {
+    const before = state.devices ?? {};
+    const after = event.devices;
+    if (before.audioInput === after.audioInput && before.audioOutput === after.audioOutput && before.videoInput === after.videoInput) return state;
+    return withRevision(state, { devices: { ...after } });
   },
   'operation-failed'(state, event) {
     const lastError = { message: event.message, at: event.at, ...(event.callId ? { callId: event.callId } : {}) };

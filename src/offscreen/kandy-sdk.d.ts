@@ -12,6 +12,8 @@ declare module '@kandy-io/cpaas-sdk' {
     startTime?: number;
     endTime?: number;
     mediaConstraints?: { audio?: boolean; video?: boolean };
+    /** The server's session id (the CPaaS build keeps it on the call state). */
+    wrtcsSessionId?: string;
   }
   export interface KandyTrackObject {
     id: string;
@@ -19,6 +21,7 @@ declare module '@kandy-io/cpaas-sdk' {
     muted: boolean;
     state: string;
     streamId: string;
+    label?: string;
   }
   export interface KandyError {
     code?: string | number;
@@ -31,6 +34,7 @@ declare module '@kandy-io/cpaas-sdk' {
   }
   export interface KandyClient {
     setTokens(tokens: { accessToken: string; idToken: string }): void;
+    getUserInfo(): { username?: string; accessToken?: string; identity?: string };
     on(event: string, listener: (params: Record<string, unknown>) => void): void;
     off(event: string, listener: (params: Record<string, unknown>) => void): void;
     services: {

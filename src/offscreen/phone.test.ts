@@ -33,6 +33,11 @@ function fakeSession() {
     mute: vi.fn(),
     unmute: vi.fn(),
     sendDtmf: vi.fn(),
+    transfer: vi.fn(async () => undefined),
+    startVideo: vi.fn(),
+    stopVideo: vi.fn(),
+    videoTracks: vi.fn(() => ({ local: [], remote: [] })),
+    trackLabels: vi.fn(() => ({})),
     stats: vi.fn(),
     destroy: vi.fn(),
   } satisfies KandySession;
@@ -124,5 +129,91 @@ describe('Phone', () => {
     refresh?.callback();
     await vi.waitFor(() => expect(session.setTokens).toHaveBeenCalledTimes(2));
     expect(deps.requestTokens).toHaveBeenLastCalledWith(DEFAULT_SETTINGS.server, { grant: 'refresh_token', clientId: DEFAULT_SETTINGS.clientId, refreshToken: 'r' });
+  });
+});
+
+describe('Phone watchdog', () => {
+  it('starts over with fresh tokens when it has been offline too long and no call is live', async () => {
+    let now = 0;
+    const requestTokens = vi.fn(async () => Promise.reject(new SignInError('Cannot reach the Kandy server', 'unreachable')));
+    const { phone, timers } = setup({ requestTokens, now: () => now });
+    await phone.signIn(DEFAULT_SETTINGS);
+    expect(phone.current.connection.status).toBe('offline');
+    expect(requestTokens).toHaveBeenCalledTimes(1);
+    const firstWatch = timers[0];
+    now = 10_000;
+    firstWatch?.callback();
+    expect(requestTokens).toHaveBeenCalledTimes(1);
+    now = 25_000;
+    timers.at(-1)?.callback();
+    await vi.waitFor(() => expect(requestTokens).toHaveBeenCalledTimes(2));
+  });
+});
+
+describe('Phone with several calls', () => {
+  async function twoCalls() {
+    const context = setup();
+    await context.phone.signIn(DEFAULT_SETTINGS);
+    const emit = (event: SessionEvent) => context.phone.apply(event);
+    emit({ type: 'call-added', at: 1, call: { id: 'a', direction: 'outgoing', remoteAddress: 'sip:bob@kandy.example', video: false, sdkState: 'Initiating' } });
+    emit({ type: 'call-changed', at: 2, id: 'a', sdkState: 'Connected', localHold: false, remoteHold: false });
+    emit({ type: 'call-added', at: 3, call: { id: 'b', direction: 'incoming', remoteAddress: 'sip:carol@kandy.example', video: false, sdkState: 'Ringing' } });
+    return { ...context, emit };
+  }
+
+  it('holds the call we talk on before answering a waiting call', async () => {
+    const { phone, session } = await twoCalls();
+    await expect(phone.handleIntent('answer-b', { kind: 'answer', callId: 'b', video: true })).resolves.toMatchObject({ ok: true });
+    expect(session.hold).toHaveBeenCalledWith('a');
+    expect(session.answer).toHaveBeenCalledWith('b', { video: true });
+    expect(session.hold.mock.invocationCallOrder[0]).toBeLessThan(session.answer.mock.invocationCallOrder[0] ?? 0);
+  });
+
+  it('switches calls: resuming one holds the other, and a held call is not held twice', async () => {
+    const { phone, session, emit } = await twoCalls();
+    emit({ type: 'call-changed', at: 4, id: 'a', sdkState: 'On Hold', localHold: true, remoteHold: false });
+    emit({ type: 'call-changed', at: 5, id: 'b', sdkState: 'Connected', localHold: false, remoteHold: false });
+    await phone.handleIntent('resume-a', { kind: 'unhold', callId: 'a' });
+    expect(session.hold).toHaveBeenCalledWith('b');
+    expect(session.hold).not.toHaveBeenCalledWith('a');
+    expect(session.unhold).toHaveBeenCalledWith('a');
+  });
+
+  it('marks a transferred call and takes the mark back when the server refuses', async () => {
+    const { phone, session } = await twoCalls();
+    await expect(phone.handleIntent('transfer-1', { kind: 'transfer', callId: 'a', destination: 'carol' })).resolves.toMatchObject({ ok: true });
+    expect(session.transfer).toHaveBeenCalledWith('a', 'carol');
+    expect(phone.current.calls.find((call) => call.id === 'a')?.transferredTo).toBe('carol');
+
+    session.transfer.mockRejectedValueOnce(new Error('Transfer failed: Callee carol is busy in another call'));
+    const refused = await phone.handleIntent('transfer-2', { kind: 'transfer', callId: 'a', destination: 'dave' });
+    expect(refused).toEqual({ ok: false, error: 'Transfer failed: Callee carol is busy in another call' });
+    expect(phone.current.calls.find((call) => call.id === 'a')?.transferredTo).toBeUndefined();
+  });
+
+  it('refuses to transfer a call that is not connected, and to start video on it', async () => {
+    const { phone, session } = await twoCalls();
+    await expect(phone.handleIntent('transfer-3', { kind: 'transfer', callId: 'b', destination: 'bob' })).resolves.toMatchObject({ ok: false, error: expect.stringMatching(/connected/) });
+    await expect(phone.handleIntent('video-1', { kind: 'start-video', callId: 'b' })).resolves.toMatchObject({ ok: false });
+    await expect(phone.handleIntent('video-2', { kind: 'start-video', callId: 'a' })).resolves.toMatchObject({ ok: true });
+    await expect(phone.handleIntent('video-3', { kind: 'stop-video', callId: 'a' })).resolves.toMatchObject({ ok: true });
+    expect(session.transfer).not.toHaveBeenCalled();
+    expect(session.startVideo).toHaveBeenCalledExactlyOnceWith('a');
+    expect(session.stopVideo).toHaveBeenCalledExactlyOnceWith('a');
+  });
+});
+
+describe('Phone recovery', () => {
+  it('starts a new client with fresh tokens after a stall, destroying the old one first', async () => {
+    let now = 0;
+    const { phone, session, deps, timers } = setup({ now: () => now });
+    const createSession = vi.spyOn(deps, 'createSession');
+    await phone.signIn(DEFAULT_SETTINGS);
+    phone.apply({ type: 'connection', connection: { status: 'offline', reason: 'server restarted' } });
+    now = 30_000;
+    timers[0]?.callback();
+    await vi.waitFor(() => expect(createSession).toHaveBeenCalledTimes(2));
+    expect(session.destroy).toHaveBeenCalledOnce();
+    expect(deps.requestTokens).toHaveBeenCalledTimes(2);
   });
 });

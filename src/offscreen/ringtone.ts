@@ -19,6 +19,8 @@ export function createRingtone(): Ringtone {
   let gain: GainNode | undefined;
   let sources: OscillatorNode[] = [];
   let sinkId = '';
+  /** Set between start() and stop(): the cadence is scheduled again when a batch of cycles runs out. */
+  let wanted = false;
 
   function context(): AudioContext {
     if (!audio) {
@@ -28,44 +30,61 @@ export function createRingtone(): Ringtone {
     return audio;
   }
 
+  function silence(): void {
+    for (const source of sources) {
+      source.onended = null;
+      source.stop();
+      source.disconnect();
+    }
+    sources = [];
+    gain?.disconnect();
+    gain = undefined;
+  }
+
+  function schedule(): void {
+    const ctx = context();
+    void ctx.resume();
+    const output = ctx.createGain();
+    gain = output;
+    output.gain.value = 0;
+    output.connect(ctx.destination);
+    const begin = ctx.currentTime + 0.05;
+    for (let cycle = 0; cycle < CYCLES_SCHEDULED; cycle++) {
+      const on = begin + cycle * CYCLE_SECONDS;
+      output.gain.setValueAtTime(0.2, on);
+      output.gain.setValueAtTime(0, on + RING_SECONDS);
+    }
+    sources = [440, 480].map((frequency) => {
+      const oscillator = ctx.createOscillator();
+      oscillator.frequency.value = frequency;
+      oscillator.connect(output);
+      oscillator.start(begin);
+      oscillator.stop(begin + CYCLES_SCHEDULED * CYCLE_SECONDS);
+      oscillator.onended = () => {
+        sources = sources.filter((source) => source !== oscillator);
+        // A call may ring longer than the scheduled cycles: keep ringing until stop().
+        if (sources.length === 0 && wanted) {
+          silence();
+          schedule();
+        }
+      };
+      return oscillator;
+    });
+  }
+
   return {
+    /** True only while the cadence is scheduled on a running AudioContext, i.e. the user can hear it. */
     get playing() {
-      return sources.length > 0;
+      return sources.length > 0 && audio?.state === 'running';
     },
     start() {
+      wanted = true;
       if (sources.length > 0) return;
-      const ctx = context();
-      void ctx.resume();
-      gain = ctx.createGain();
-      gain.gain.value = 0;
-      gain.connect(ctx.destination);
-      const begin = ctx.currentTime + 0.05;
-      for (let cycle = 0; cycle < CYCLES_SCHEDULED; cycle++) {
-        const on = begin + cycle * CYCLE_SECONDS;
-        gain.gain.setValueAtTime(0.2, on);
-        gain.gain.setValueAtTime(0, on + RING_SECONDS);
-      }
-      sources = [440, 480].map((frequency) => {
-        const oscillator = ctx.createOscillator();
-        oscillator.frequency.value = frequency;
-        oscillator.connect(gain as GainNode);
-        oscillator.start(begin);
-        oscillator.stop(begin + CYCLES_SCHEDULED * CYCLE_SECONDS);
-        oscillator.onended = () => {
-          sources = sources.filter((source) => source !== oscillator);
-        };
-        return oscillator;
-      });
+      schedule();
     },
     stop() {
-      for (const source of sources) {
-        source.onended = null;
-        source.stop();
-        source.disconnect();
-      }
-      sources = [];
-      gain?.disconnect();
-      gain = undefined;
+      wanted = false;
+      silence();
     },
     async setOutputDevice(deviceId) {
       sinkId = deviceId;

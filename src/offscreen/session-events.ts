@@ -1,4 +1,4 @@
-import type { CallDirection, ConnectionState } from '../shared/state';
+import type { CallDirection, ConnectionState, DeviceNames } from '../shared/state';
 
 /**
  * What the SDK seam reports, already stripped of SDK vocabulary except the raw state name.
@@ -14,5 +14,10 @@ export type SessionEvent =
   | { type: 'call-changed'; at: number; id: string; sdkState: string; localHold: boolean; remoteHold: boolean; error?: string }
   | { type: 'call-muted'; id: string; muted: boolean }
   | { type: 'call-video'; id: string; video: boolean }
+  /** Which video tracks the call has now, in each direction. */
+  | { type: 'call-media'; id: string; localVideo: boolean; remoteVideo: boolean }
+  /** A blind transfer of this call was accepted by the server; the call ends next. */
+  | { type: 'call-transferred'; id: string; to: string | undefined }
+  | { type: 'devices'; devices: DeviceNames }
   | { type: 'operation-failed'; at: number; message: string; callId?: string }
   | { type: 'error-seen' };

@@ -32,6 +32,19 @@ export interface CallView {
   video: boolean;
   /** Why the call ended or failed, when known. */
   endReason?: string;
+  /** We send video (camera) on this call. */
+  localVideo?: boolean;
+  /** The other party sends video on this call. */
+  remoteVideo?: boolean;
+  /** Set when this call was handed on by a blind transfer (the destination as dialled). */
+  transferredTo?: string;
+}
+
+/** The devices the phone uses, by the names the browser gives them (empty until known). */
+export interface DeviceNames {
+  audioInput?: string;
+  audioOutput?: string;
+  videoInput?: string;
 }
 
 export interface AppState {
@@ -41,6 +54,8 @@ export interface AppState {
   lastError?: { message: string; at: number; callId?: string };
   /** Bumped on every change so stale pushes can be ignored. */
   revision: number;
+  /** Microphone, speaker and camera names as the offscreen document sees them. */
+  devices?: DeviceNames;
 }
 
 export const INITIAL_STATE: AppState = {

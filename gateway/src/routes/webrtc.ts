@@ -161,6 +161,21 @@ export function webrtcRoutes(deps: WebrtcDeps): Route[] {
       },
     },
     {
+      // Blind transfer. Not part of the CPaaS API that SDK 4.9.0 speaks (its directTransfer() sends
+      // nothing on CPaaS); the extension calls it directly. See SessionManager.transfer().
+      name: 'session.transfer',
+      method: 'POST',
+      pattern: `${BASE}/sessions/:sessionId/transfer`,
+      auth: 'bearer',
+      body: 'json',
+      handler: ({ body, params }) => {
+        const request = wrapper(body, 'wrtcsTransfer');
+        const address = requiredString(request, 'tParticipantAddress', 'wrtcsTransfer.tParticipantAddress', 512);
+        const { target } = deps.sessions.transfer(params.user ?? '', params.sessionId ?? '', address);
+        return { status: 202, body: { wrtcsTransfer: { tParticipantAddress: address, transferTarget: target.sipAddress } } };
+      },
+    },
+    {
       name: 'session.delete',
       method: 'DELETE',
       pattern: `${BASE}/sessions/:sessionId`,

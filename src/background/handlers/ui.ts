@@ -1,12 +1,14 @@
-import { fail, ok, type UiToBackground } from '../../shared/messages';
+import { fail, ok, type Reply, type UiToBackground } from '../../shared/messages';
 import type { Settings } from '../../shared/settings';
 import type { HandlerMap } from '../hub';
-import { readSettings, readState, writeSettings, writeState } from '../storage';
+import { readSettings, readState, writeState } from '../storage';
+import { saveSettings, settingsView, signInWithAccount, signOut } from '../settings-account';
 import type { AppState } from '../../shared/state';
 import { clearMissedCalls } from '../call-notifications';
 import { showBadge } from '../badge';
-
-const SIGN_IN_FIELDS: (keyof Settings)[] = ['server', 'clientId', 'username', 'password'];
+import { broadcastContentConfig, CONTENT_SETTINGS } from '../content-config';
+import { clearHistory, readHistory } from '../call-history';
+import { openCallWindow } from '../call-window';
 
 export const uiHandlers: HandlerMap<UiToBackground> = {
   async 'ui/intent'(message, context) {
@@ -25,20 +27,29 @@ export const uiHandlers: HandlerMap<UiToBackground> = {
     return ok(await readState(context.browser));
   },
   async 'ui/get-settings'(_message, context) {
-    return ok(await readSettings(context.browser));
+    // Pages never get the password back, even a kept one.
+    return ok({ ...(await readSettings(context.browser)), password: '' });
   },
   async 'ui/save-settings'(message, context) {
-    const settings = await writeSettings(context.browser, message.settings as Partial<Settings>);
-    if (SIGN_IN_FIELDS.some((field) => field in message.settings)) {
-      await context.sendToOffscreen({ target: 'offscreen', type: 'bg/sign-in' });
+    const reply = await saveSettings(context, message.settings as Partial<Settings>);
+    if (reply.ok && CONTENT_SETTINGS.some((field) => field in message.settings)) {
+      void broadcastContentConfig(context.browser).catch((error: unknown) => console.warn('Could not update pages', error));
     }
-    return ok(settings);
+    return reply;
   },
-  async 'ui/sign-in'(_message, context) {
+  async 'ui/sign-in'(message, context) {
+    if (message.account) return signInWithAccount(context, message.account);
     return (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/sign-in' })) as ReturnType<typeof ok>;
   },
   async 'ui/sign-out'(_message, context) {
-    return (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/sign-out' })) as ReturnType<typeof ok>;
+    return signOut(context);
+  },
+  async 'ui/get-settings-view'(_message, context) {
+    return ok(await settingsView(context));
+  },
+  async 'ui/test-sound'(message, context) {
+    const reply = (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/test-sound', output: message.output })) as Reply<unknown> | undefined;
+    return reply ?? fail('The phone is not running.');
   },
   async 'ui/mic-granted'() {
     return ok(undefined);
@@ -47,6 +58,29 @@ export const uiHandlers: HandlerMap<UiToBackground> = {
     await clearMissedCalls(context);
     await showBadge(context, await readState(context.browser));
     return ok(undefined);
+  },
+  async 'ui/get-history'(_message, context) {
+    return ok(await readHistory(context.browser));
+  },
+  async 'ui/clear-history'(_message, context) {
+    await clearHistory(context.browser, context.now());
+    return ok(undefined);
+  },
+  async 'ui/open-call-window'(message, context) {
+    await openCallWindow(context, message.callId);
+    return ok(undefined);
+  },
+  async 'ui/video-relay-open'(message, context) {
+    const reply = (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/video-relay-open', callId: message.callId })) as Reply<unknown> | undefined;
+    return reply ?? fail('The phone is not running.');
+  },
+  async 'ui/video-relay-answer'(message, context) {
+    const reply = (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/video-relay-answer', relayId: message.relayId, sdp: message.sdp })) as Reply<unknown> | undefined;
+    return reply ?? fail('The phone is not running.');
+  },
+  async 'ui/video-relay-close'(message, context) {
+    const reply = (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/video-relay-close', relayId: message.relayId })) as Reply<unknown> | undefined;
+    return reply ?? ok(undefined);
   },
   async 'ui/diagnostics'(_message, context) {
     const reply = await context.sendToOffscreen({ target: 'offscreen', type: 'bg/diagnostics' });

@@ -41,13 +41,13 @@ const NEUTRAL = new Set(
 );
 
 export interface Context {
-  /** A phone word or symbol shortly before the number (same line). */
+  /** The label right before the number (neutral words skipped) is a phone word or symbol. */
   phone: boolean;
-  /** The nearest word before the number (neutral words skipped) is an identifier word. */
+  /** The label right before the number (neutral words skipped) is an identifier word or # / №. */
   id: boolean;
 }
 
-const WINDOW = 40;
+const WINDOW = 32;
 
 function isLetter(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -86,42 +86,29 @@ function isLabelPunct(c: number): boolean {
   );
 }
 
-/** Reads the words in the `WINDOW` characters before `pos`, on the same line and table cell. */
+/**
+ * Finds the label of the number at `pos`: the nearest word before it, reached over spaces,
+ * label punctuation (": . - /") and neutral words ("No.", "number", "at"), on the same line and
+ * table cell, at most `WINDOW` characters back.
+ */
 export function contextBefore(text: string, pos: number): Context {
-  let phone = false;
-  let id = false;
-  /** Still between the number and its label (only label punctuation and neutral words so far). */
-  let labelling = true;
   let i = pos - 1;
   const stop = Math.max(0, pos - WINDOW);
   while (i >= stop) {
     const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 || c === 9 || c === 124 /* | */) break;
-    if (isPhoneSymbol(c)) {
-      phone = true;
-      labelling = false;
-      i--;
-      continue;
-    }
+    if (isPhoneSymbol(c)) return { phone: true, id: false };
+    if (c === 35 || c === 0xff03 || c === 0x2116) return { phone: false, id: true }; // "#123…", "№ 123…"
     if (!isLetter(c)) {
-      if (labelling && (c === 35 || c === 0xff03 || c === 0x2116)) {
-        // "#1234567890", "№ 1234567890"
-        id = true;
-        labelling = false;
-      } else if (labelling && !isLabelPunct(c)) labelling = false;
+      if (!isLabelPunct(c)) break;
       i--;
       continue;
     }
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
     const word = text.slice(i + 1, end).toLowerCase();
-    if (labelling) {
-      if (NEUTRAL.has(word)) continue;
-      labelling = false;
-      if (LETTER_LABELS.has(word)) phone = true;
-      else if (idWord(word)) id = true;
-    }
-    if (phoneWord(word)) phone = true;
+    if (NEUTRAL.has(word)) continue;
+    if (LETTER_LABELS.has(word) || phoneWord(word)) return { phone: true, id: false };
+    return { phone: false, id: idWord(word) };
   }
-  return { phone, id: id && !phone };
+  return { phone: false, id: false };
 }

@@ -659,7 +659,7 @@ export interface Section {
  * (round robin), made of corpus snippets separated by newlines; dense with hard negatives
  * (`negativeShare` of the snippets) and some positives.
  */
-export function generatePage(size: number, seed = DEFAULT_SEED, negativeShare = 0.75): Section[] {
+export function generatePage(size: number, seed = DEFAULT_SEED, negativeShare = 0.9): Section[] {
   const rng = new Rng(prng(seed));
   const sections: Section[] = [];
   let total = 0;

@@ -9,10 +9,11 @@ export interface DialableOptions {
   sipDomain?: string;
 }
 
-const KEYPAD: Record<string, string> = {};
-'ABC DEF GHI JKL MNO PQRS TUV WXYZ'.split(' ').forEach((letters, i) => {
-  for (const l of letters) KEYPAD[l] = String(i + 2);
-});
+/** Phone keypad digit of an upper-case letter (vanity numbers: 1-800-FLOWERS). */
+function keypad(letter: string): string {
+  const i = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.indexOf(letter);
+  return i < 0 ? letter : '22233344455566677778889999'[i]!;
+}
 
 function fail(reason: string): DialableResult {
   return { ok: false, reason };
@@ -41,7 +42,7 @@ function dialPhone(input: string, country: CountryCode, extension?: string): Dia
   // Vanity numbers: 1-800-FLOWERS
   if (/^\+?[0-9][0-9 ().\-]*[A-Za-z][A-Za-z0-9 \-]*$/.test(body) && /[0-9]/.test(body)) {
     const letters = body.replace(/[^A-Za-z]/g, '');
-    if (letters.length >= 3) body = body.toUpperCase().replace(/[A-Z]/g, (l) => KEYPAD[l] ?? l);
+    if (letters.length >= 3) body = body.toUpperCase().replace(/[A-Z]/g, keypad);
   }
   const compact = body.replace(/[\s\u00a0\u2009\u202f().\-/\u2010-\u2013\u2212]/g, '');
   if (!/^\+?[0-9]+$/.test(compact)) return fail('Not a phone number: only digits, spaces, + - . / ( ) and an extension are allowed.');

@@ -1,28 +1,45 @@
 /**
  * Phone number validation on top of libphonenumber-js (core build + `max` metadata, so that
- * `isValid()` checks the digits against each country's number-type patterns, not just lengths).
+ * validity checks the digits against each country's number-type patterns, not just lengths).
  *
  * The scanner hands over digit strings (separators already removed); this module decides whether
- * they are a valid number and caches the answer, because pages repeat the same numbers.
+ * they are a valid number and caches the answer, because pages repeat the same numbers. Three
+ * layers, cheapest first: a gate compiled from the metadata (possible lengths and general
+ * pattern per calling code); a fast path that replays the library's parse + `isValid()` for the
+ * common cases with the metadata's regular expressions compiled once; and
+ * `parsePhoneNumberFromString(…).isValid()` itself for everything else. phone.test.ts checks
+ * that the fast path and the library agree.
  */
-import { Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/core';
-import type { CountryCode, PhoneNumber } from 'libphonenumber-js/core';
+import { Metadata, PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import type { CountryCode } from 'libphonenumber-js/core';
 import metadata from 'libphonenumber-js/metadata.max.json';
 
 export { metadata };
 
 /* The parts of libphonenumber-js's Metadata class used here. They exist at run time but are not
- * in its typings; the package is pinned, and metadata.test.ts guards these shapes. */
+ * in its typings; the package is pinned, and phone.test.ts (agreement with the library on every
+ * country) would catch a change. */
 interface FormatLike {
   pattern(): string;
+  internationalFormat(): string;
   leadingDigitsPatterns(): string[];
   nationalPrefixIsMandatoryWhenFormattingInNationalFormat(): boolean;
+}
+interface TypeLike {
+  pattern(): string;
+  possibleLengths(): number[] | undefined;
 }
 interface PlanLike {
   callingCode(): string;
   nationalPrefix(): string | undefined;
   IDDPrefix(): string;
   formats(): FormatLike[];
+  possibleLengths(): number[];
+  nationalNumberPattern(): string;
+  nationalPrefixForParsing(): string | undefined;
+  nationalPrefixTransformRule(): string | undefined;
+  hasTypes(): boolean;
+  type(name: string): TypeLike | undefined;
 }
 interface MetadataLike {
   hasCountry(country: string): boolean;
@@ -35,10 +52,22 @@ interface CountryInfo {
   nationalPrefix: string;
   /** Matches the country's international call prefix at the start of a digit string. */
   idd: RegExp;
-  formats: FormatLike[];
+  /** National formats: which numbers they apply to, and whether they write the trunk prefix. */
+  formats: { leading: RegExp | null; pattern: RegExp; unanchored: RegExp; international: string; trunkMandatory: boolean }[];
+  /** The national prefix (and carrier code) as libphonenumber-js strips it; null if none. */
+  prefixForParsing: RegExp | null;
+  /** Rewrites the digits matched by `prefixForParsing` (with its capture groups), if any. */
+  transform: string;
+  general: RegExp;
+  /** Possible lengths of national numbers (bit mask) and the longest. */
+  lengths: number;
+  maxLength: number;
+  /** Per number type (fixed line, mobile, toll free, …): possible lengths bit mask and pattern. */
+  types: { lengths: number; pattern: RegExp }[] | null;
 }
 
 const meta = new Metadata(metadata) as unknown as MetadataLike;
+const callingCodes = metadata.country_calling_codes as Record<string, string[]>;
 const infoCache = new Map<string, CountryInfo>();
 const regexCache = new Map<string, RegExp>();
 
@@ -56,17 +85,81 @@ export function isKnownCountry(country: string): country is CountryCode {
   return /^[A-Z]{2}$/.test(country) && meta.hasCountry(country);
 }
 
+const TYPES = ['FIXED_LINE', 'MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
+
+function lengthMask(lengths: number[]): number {
+  let mask = 0;
+  for (const l of lengths) if (l < 31) mask |= 1 << l;
+  return mask;
+}
+
+/**
+ * libphonenumber-js's `isValid()` for a national number of `info`'s country, with the
+ * regular expressions compiled once: the general pattern and one number type whose lengths
+ * and pattern fit (what its getNumberType() does).
+ */
+function validFor(info: CountryInfo, nsn: string): boolean {
+  if (!info.general.test(nsn)) return false;
+  if (!info.types) return true;
+  for (const t of info.types) if ((t.lengths >>> nsn.length) & 1 && t.pattern.test(nsn)) return true;
+  return false;
+}
+
+/** The national significant number in national digits, stripping the prefix as the library does. */
+function stripNationalPrefix(info: CountryInfo, digits: string): string {
+  const m = info.prefixForParsing?.exec(digits);
+  if (!m || m[0].length === 0) return digits;
+  const captured = m.length > 1 && m[m.length - 1];
+  const stripped = info.transform && captured ? digits.replace(info.prefixForParsing!, info.transform) : digits.slice(m[0].length);
+  // the library keeps the prefix when only the unstripped digits fit the general pattern,
+  // or when what is left is too short or of an impossible length
+  if (info.general.test(digits) && !info.general.test(stripped)) return digits;
+  if (!((info.lengths >>> stripped.length) & 1) && stripped.length < info.maxLength) return digits;
+  return stripped;
+}
+
+function mainCountry(callingCode: string): CountryCode | undefined {
+  const first = callingCodes[callingCode]?.[0];
+  return first && first !== '001' ? (first as CountryCode) : undefined;
+}
+
 export function countryInfo(country: CountryCode): CountryInfo {
   let info = infoCache.get(country);
   if (info) return info;
   meta.selectNumberingPlan(country);
   const plan = meta.numberingPlan;
   if (!plan) throw new Error(`Unknown country ${country}`);
+  const npfp = plan.nationalPrefixForParsing();
+  let types: CountryInfo['types'] = null;
+  if (plan.hasTypes()) {
+    types = [];
+    for (const name of TYPES) {
+      const type = plan.type(name);
+      if (!type?.pattern()) continue;
+      types.push({ lengths: lengthMask(type.possibleLengths() ?? plan.possibleLengths()), pattern: re(type.pattern(), true) });
+    }
+  }
   info = {
     callingCode: plan.callingCode(),
     nationalPrefix: plan.nationalPrefix() ?? '',
     idd: re(plan.IDDPrefix() || '00', false),
-    formats: plan.formats(),
+    formats: plan.formats().map((f) => {
+      const leading = f.leadingDigitsPatterns();
+      const last = leading[leading.length - 1];
+      return {
+        leading: last === undefined ? null : re(last, false),
+        pattern: re(f.pattern(), true),
+        unanchored: new RegExp(f.pattern()),
+        international: f.internationalFormat(),
+        trunkMandatory: f.nationalPrefixIsMandatoryWhenFormattingInNationalFormat(),
+      };
+    }),
+    prefixForParsing: npfp ? re(npfp, false) : null,
+    transform: plan.nationalPrefixTransformRule() ?? '',
+    general: re(plan.nationalNumberPattern(), true),
+    lengths: lengthMask(plan.possibleLengths()),
+    maxLength: Math.max(...plan.possibleLengths()),
+    types,
   };
   infoCache.set(country, info);
   return info;
@@ -81,11 +174,13 @@ export function countryInfo(country: CountryCode): CountryInfo {
 function trunkPrefixMandatory(info: CountryInfo, nationalNumber: string): boolean {
   if (!info.nationalPrefix) return false;
   for (const format of info.formats) {
-    const leading = format.leadingDigitsPatterns();
-    const last = leading[leading.length - 1];
-    if (last !== undefined && !re(last, false).test(nationalNumber)) continue;
-    if (!re(format.pattern(), true).test(nationalNumber)) continue;
-    return format.nationalPrefixIsMandatoryWhenFormattingInNationalFormat();
+    if (format.leading && !format.leading.test(nationalNumber)) continue;
+    if (!format.pattern.test(nationalNumber)) continue;
+    return format.trunkMandatory;
+  }
+  // no format for its length: go by a format for its leading digits, if any
+  for (const format of info.formats) {
+    if (format.leading?.test(nationalNumber)) return format.trunkMandatory;
   }
   return false;
 }
@@ -97,12 +192,6 @@ function trunkPrefixMandatory(info: CountryInfo, nationalNumber: string): boolea
  * calling code. Cheap (one precompiled regular expression per try) and conservative: it only
  * skips library calls that could not succeed. */
 
-interface GatePlan extends PlanLike {
-  possibleLengths(): number[];
-  nationalNumberPattern(): string;
-  nationalPrefixTransformRule(): string | undefined;
-}
-
 interface CallingCodeGate {
   /** Bit n set: some country of the calling code has national numbers of n digits. */
   lengths: number;
@@ -111,7 +200,6 @@ interface CallingCodeGate {
   open: boolean;
 }
 
-const callingCodes = metadata.country_calling_codes as Record<string, string[]>;
 const gates = new Map<string, CallingCodeGate>();
 
 function callingCodeGate(callingCode: string): CallingCodeGate {
@@ -123,7 +211,7 @@ function callingCodeGate(callingCode: string): CallingCodeGate {
   const countries = callingCodes[callingCode] ?? [];
   for (const c of countries) {
     meta.selectNumberingPlan(c === '001' ? callingCode : c);
-    const plan = meta.numberingPlan as GatePlan | undefined;
+    const plan = meta.numberingPlan;
     if (!plan) continue;
     for (const l of plan.possibleLengths()) lengths |= 1 << l;
     patterns.push(plan.nationalNumberPattern());
@@ -164,8 +252,8 @@ function gate(digits: string, plus: boolean, country: CountryCode): boolean {
 export interface ValidNumber {
   /** E.164 */
   number: string;
-  /** International format without extension. */
-  display: string;
+  /** International format without extension (formatted on first read). */
+  readonly display: string;
   /** Written in national notation (no `+`, no international call prefix). */
   national: boolean;
 }
@@ -175,10 +263,94 @@ function parse(text: string, country: CountryCode): PhoneNumber | undefined {
 }
 
 function toValid(pn: PhoneNumber, national: boolean): ValidNumber {
-  return { number: pn.number, display: pn.formatInternational(), national };
+  return valid(pn.number, national, pn);
+}
+
+/** Separators that the library's international style turns into single spaces. */
+const INTERNATIONAL_SEPARATORS = /[-\u2010-\u2015\u2212\u30fc\uff0d\uff0f/\uff0e.\s\u00ad\u200b\u2060()\uff08\uff09\uff3b\uff3d[\]~\u2053\u223c\uff5e]+/g;
+
+/**
+ * International format as libphonenumber-js's `formatInternational()` writes it, with the
+ * country's compiled formats: the first format whose leading digits and pattern fit.
+ */
+function formatInternational(info: CountryInfo, nsn: string): string {
+  for (const f of info.formats) {
+    if (f.leading && !f.leading.test(nsn)) continue;
+    if (!f.pattern.test(nsn)) continue;
+    const formatted = nsn.replace(f.unanchored, f.international).replace(INTERNATIONAL_SEPARATORS, ' ').trim();
+    return `+${info.callingCode} ${formatted}`;
+  }
+  return `+${info.callingCode} ${nsn}`;
+}
+
+/**
+ * A valid number. Its display string is formatted on first read: callers that never show it
+ * do not pay for it. `format` is the country whose formats apply (else the library formats).
+ */
+function valid(number: string, national: boolean, format: { info: CountryInfo; nsn: string } | PhoneNumber): ValidNumber {
+  let display: string | undefined;
+  return {
+    number,
+    national,
+    get display(): string {
+      display ??= format instanceof PhoneNumber ? format.formatInternational() : formatInternational(format.info, format.nsn);
+      return display;
+    },
+  };
+}
+
+/** Some other country sharing `callingCode` (or the main one) has `nsn` as a valid number. */
+function validElsewhere(callingCode: string, nsn: string, except: string): boolean {
+  for (const c of callingCodes[callingCode] ?? []) {
+    if (c === except || c === '001') continue;
+    const info = countryInfo(c as CountryCode);
+    if (validFor(info, nsn) || validFor(info, stripNationalPrefix(info, nsn))) return true;
+  }
+  return false;
+}
+
+/**
+ * Decides the common cases without a library parse, with the same regular expressions the
+ * library would use (compiled once): `+` and a calling code whose main country accepts the
+ * rest, or national digits valid for the default country once the national prefix is stripped
+ * as the library strips it. Returns undefined when only the library can tell: numbers of other
+ * countries sharing the calling code, international call prefixes, a trunk 0 after the
+ * calling code, non-geographic calling codes.
+ */
+function fastPath(digits: string, plus: boolean, country: CountryCode): ValidNumber | null | undefined {
+  if (plus) {
+    for (let l = 1; l <= 3 && l < digits.length; l++) {
+      const cc = digits.slice(0, l);
+      if (!callingCodes[cc]) continue;
+      const main = mainCountry(cc);
+      if (!main) return undefined;
+      const nsn = digits.slice(l);
+      const info = countryInfo(main);
+      if (validFor(info, nsn)) {
+        return valid('+' + digits, false, { info, nsn });
+      }
+      if (nsn.startsWith('0') || validElsewhere(cc, nsn, main)) return undefined;
+      return null;
+    }
+    return null;
+  }
+  const info = countryInfo(country);
+  if (info.idd.test(digits) || digits.startsWith('00')) return undefined;
+  const nsn = stripNationalPrefix(info, digits);
+  if (validFor(info, nsn)) {
+    if (nsn.length === digits.length && trunkPrefixMandatory(info, nsn)) return null;
+    return valid(`+${info.callingCode}${nsn}`, true, { info, nsn });
+  }
+  return validElsewhere(info.callingCode, digits, country) ? undefined : null;
 }
 
 function validateUncached(digits: string, plus: boolean, country: CountryCode): ValidNumber | null {
+  const fast = fastPath(digits, plus, country);
+  return fast !== undefined ? fast : validateWithLibrary(digits, plus, country);
+}
+
+/** The reference: a libphonenumber-js parse and `isValid()` (exported for the tests). */
+export function validateWithLibrary(digits: string, plus: boolean, country: CountryCode): ValidNumber | null {
   if (plus) {
     const pn = parse('+' + digits, country);
     if (!pn) return null;
@@ -195,6 +367,8 @@ function validateUncached(digits: string, plus: boolean, country: CountryCode): 
   if (pn?.isValid()) {
     const viaIdd = info.idd.test(digits) && digits.length > pn.nationalNumber.length + pn.countryCallingCode.length;
     if (!viaIdd && pn.countryCallingCode === info.callingCode) {
+      // "4930901820" read as +49 30 901820: a calling code without "+" is not taken from text
+      if (digits.startsWith(pn.countryCallingCode) && stripNationalPrefix(info, digits) !== pn.nationalNumber) return null;
       const prefixWritten = digits.length > pn.nationalNumber.length;
       if (!prefixWritten) {
         const plan = pn.country && pn.country !== country ? countryInfo(pn.country) : info;
@@ -213,12 +387,23 @@ function validateUncached(digits: string, plus: boolean, country: CountryCode): 
   return null;
 }
 
-const cache = new Map<string, ValidNumber | null>();
+/** Per default country: digits (with a leading '+' when written with one) → result. */
+const caches = new Map<string, Map<string, ValidNumber | null>>();
 const CACHE_LIMIT = 4096;
+
+/** Forgets cached validation results (benchmarks use it to time first passes). */
+export function clearValidationCache(): void {
+  caches.clear();
+}
 
 /** Validates a digit string (ASCII digits only) read in `country`; `plus` when written with `+`. */
 export function validateDigits(digits: string, plus: boolean, country: CountryCode): ValidNumber | null {
-  const key = (plus ? '+' : '') + digits + country;
+  let cache = caches.get(country);
+  if (!cache) {
+    cache = new Map();
+    caches.set(country, cache);
+  }
+  const key = plus ? '+' + digits : digits;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const result = gate(digits, plus, country) ? validateUncached(digits, plus, country) : null;

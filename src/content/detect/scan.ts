@@ -3,29 +3,34 @@
  *
  * Phone numbers go through three stages, cheapest first:
  *
- * 1. Prefilter. One pass over the text's UTF-16 code units. Anything that is not a digit or a
- *    `:` / `.` costs one or two comparisons. A digit starts a *run*: digit groups joined by
- *    gaps of at most four separator characters (one space, one of `- . /`, `(` / `)`, or
- *    ` - `), with an optional leading `+` and `(`. Runs with fewer than 6 digits end here.
- * 2. Shape rules on the run, no library calls: boundaries (a run glued to letters, `$`, `#`,
- *    `@`, `/`, `=`, a decimal point, … is not a phone number), cards and tracking numbers
- *    (groups of four), IBANs, thousands groupings, and per segment dates, IPv4 addresses,
- *    version strings, ZIP+4 / CEP codes, ISBNs and decimals. Those segments become barriers.
- * 3. Validation. The run is cut at spaces and slashes into chunks; the longest chain of
- *    chunks (≤ 17 digits, no barrier) that libphonenumber-js (max metadata) accepts as a valid
- *    number wins, then scanning goes on after it. National numbers in countries that always
- *    write the trunk prefix must carry it (see phone.ts). A bare 10- or 13-digit run starting
- *    with 1 (a Unix timestamp in s or ms) needs a phone word before it; a number right after
- *    an identifier word ("Order", "Invoice", "SKU") is dropped (context.ts).
+ * 1. Prefilter. One pass over the text's UTF-16 code units; anything but a digit, `:` or `.`
+ *    costs a table lookup. A digit starts a *run*: digit groups joined by gaps of at most four
+ *    separator characters (one space, one of `- . /` and their Unicode look-alikes, `(` / `)`,
+ *    or ` - ` / ` / `), with an optional leading `+` or `(`. Runs with fewer than 6 digits end
+ *    here, which is where most of a page's digits go.
+ * 2. Shape rules on the run, no library calls. Boundaries: a run glued to a letter, `$`, `#`,
+ *    `@`, `/`, `=`, `-`, `%`, a decimal point or comma, a time colon, … bars its first or last
+ *    chunk. Whole-run or group bars: cards (three or four groups of four, Luhn to pick the card
+ *    out of a longer row; Amex 4-6-5), IBANs, ISBN-13 in groups, thousands groupings; per
+ *    tight segment: dates, IPv4 addresses, version strings, ZIP+4 and CEP codes, CPF / CNPJ,
+ *    ISBNs and decimals; a day before a month name.
+ * 3. Validation. The run is cut at spaces and slashes into chunks; the longest chain of unbarred
+ *    chunks (≤ 17 digits) that is a valid number (phone.ts: libphonenumber-js `max` metadata)
+ *    wins, then scanning goes on after it; a chunk opening with a trunk 0 inside that chain
+ *    starts a second number if both halves are valid. National numbers in countries that always
+ *    write the trunk prefix must carry it. A bare 10- or 13-digit run starting with 1 (a Unix
+ *    timestamp in s or ms) needs a phone label ("Tel", "call", "☎", …) right before it; the
+ *    number right after an identifier label ("Order", "Invoice", "SKU", "#", "№") is dropped
+ *    (context.ts).
  *
- * `sip:`, `sips:` and `tel:` are recognised at their colon; `http(s)://…`, `ftp://…`,
- * `mailto:…` and `www.…` tokens are skipped whole, so digits inside URLs are never read.
+ * `sip:`, `sips:` and `tel:` are recognised at their colon; `scheme://…`, `mailto:…` and
+ * `www.…` tokens are skipped whole, so digits inside URLs are never read.
  */
 import type { CountryCode } from 'libphonenumber-js/core';
 import type { Detection } from './types';
-import { validateDigits } from './phone';
+import { validateDigits, type ValidNumber } from './phone';
 import { readSipUri, readTelUri } from './sip';
-import { contextBefore, type Context } from './context';
+import { contextBefore } from './context';
 import {
   isAsciiDigit,
   isCloseParen,
@@ -91,6 +96,12 @@ function digitText(text: string, s: number, e: number): string {
   return out;
 }
 
+/** Chunk c starts with a trunk 0: likely the first chunk of a national number. */
+function opensNumber(text: string, c: number): boolean {
+  const d = text.charCodeAt(gStart[chFirst[c]!]!);
+  return d === 48 || d === 0xff10;
+}
+
 function allShortGroups(a: number, b: number): boolean {
   for (let g = a; g <= b; g++) if (gEnd[g]! - gStart[g]! > 2) return false;
   return true;
@@ -115,6 +126,13 @@ const EXT_WORDS = ['extension', 'extn', 'ext', 'durchwahl', 'poste', 'ramal', 'a
 function readExtension(text: string, at: number): Ext | null {
   const n = text.length;
   let i = at;
+  // quick exit: the next non-space character cannot start an extension
+  let q = at;
+  while (q < n && q - at < 3 && (isSpace(text.charCodeAt(q)) || text.charCodeAt(q) === 44)) q++;
+  const first = lowerAscii(text.charCodeAt(q));
+  if (!(first === 120 || first === 101 || first === 35 || first === 40 || first === 100 || first === 112 || first === 114 || first === 97 || first === 0xff03 || first === 0x5185)) {
+    return null;
+  }
   let spaces = 0;
   if (text.charCodeAt(i) === 44) i++; // ','
   while (i < n && isSpace(text.charCodeAt(i)) && spaces < 2) {
@@ -158,11 +176,32 @@ function readExtension(text: string, at: number): Ext | null {
   return { digits: digitText(text, ds, k), end };
 }
 
+/** The word ending at `end` (exclusive) is a code: a letter, then letters and digits, ending in a digit ("AA1", "X7B2"). */
+function mixedTokenBefore(text: string, end: number): boolean {
+  if (!isAsciiDigit(text.charCodeAt(end - 1))) return false;
+  let i = end - 1;
+  while (i > 0 && end - i < 10) {
+    const c = text.charCodeAt(i - 1);
+    if (isAsciiDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) i--;
+    else break;
+  }
+  const first = text.charCodeAt(i);
+  const startsWithLetter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  return startsWithLetter && end - i >= 3 && (i === 0 || isWhitespace(text.charCodeAt(i - 1)));
+}
+
 /** The character before a run (before its `+` / `(`) shows it is part of something else. */
 function badLeft(text: string, rs: number): boolean {
   if (rs === 0) return false;
   const c = text.charCodeAt(rs - 1);
-  if (isSpace(c)) return rs >= 2 && isCurrency(text.charCodeAt(rs - 2)); // "€ 1.234.567", "R$ 12345678"
+  if (isSpace(c)) {
+    // the rest of a code of letters and digits: "1Z 999 AA1 01 2345 6784"
+    if (isDigit(text.charCodeAt(rs)) && mixedTokenBefore(text, rs - 1)) return true;
+    // "€ 1.234.567", "R$ 12345678"; but in "19,99 € 0412 345 678" the € closes the amount before
+    if (rs < 2 || !isCurrency(text.charCodeAt(rs - 2))) return false;
+    const before = rs >= 3 ? text.charCodeAt(rs - 3) : 32;
+    return !(isDigit(before) || (isSpace(before) && rs >= 4 && isDigit(text.charCodeAt(rs - 4))));
+  }
   if (isWhitespace(c)) return false;
   if (isDigit(c) || isWordLetter(c) || isCurrency(c) || c === 0x7b2c /* 第 */) return true;
   switch (c) {
@@ -213,8 +252,14 @@ function badRight(text: string, re: number): boolean {
   if (re >= text.length) return false;
   const c = text.charCodeAt(re);
   if (isSpace(c)) {
-    const d = text.charCodeAt(re + 1);
-    return isCurrency(d) || amountWordAt(text, re + 1);
+    // "1 234 567 €", "12345678 EUR" ($, £, ¥ and ₹ go before amounts, not after them);
+    // but in "… 05 38 € 89.547,09" or "… 99 62 USD 49,253" the currency opens the next amount
+    let e = re + 1;
+    if (text.charCodeAt(e) === 0x20ac) e++;
+    else if (amountWordAt(text, e)) while (isWordLetter(text.charCodeAt(e))) e++;
+    else return false;
+    if (isSpace(text.charCodeAt(e))) e++;
+    return !isDigit(text.charCodeAt(e));
   }
   if (isWhitespace(c)) return false;
   if (c >= 0x4e00 && CJK_COUNTERS.includes(text[re]!)) return true;
@@ -290,7 +335,6 @@ function inIban(text: string, rs: number, firstLen: number): boolean {
 
 /** Marks groups `a..b` (one tight segment: no spaces between them) that form a non-phone shape. */
 function barSegment(text: string, a: number, b: number, plus: boolean, country: CountryCode): void {
-  // (a === 0: the segment opens the run; "(11) 91234-5678" is a Brazilian mobile, not a ZIP+4)
   const count = b - a + 1;
   if (count === 1) return;
   let sep = gapSep[a + 1]!;
@@ -323,12 +367,13 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
     for (let g = a + 1; g <= b; g++) if (glen(g) === 1) bad = true;
   }
   if (!bad && count === 2 && (sep === 45 || sep === 0x2010 || sep === 0x2011) && glen(a) === 5) {
-    // US ZIP+4 (94103-1234) and Brazilian CEP (01310-100)
+    // US ZIP+4 (94103-1234) opening the run ("(11) 91234-5678" is a Brazilian mobile number),
+    // and Brazilian CEP (01310-100)
     if (glen(b) === 4) bad = a === 0 && (text.charCodeAt(gStart[a]!) !== 48 || country === 'US');
     else if (glen(b) === 3) bad = true;
   }
-  if (!bad && count === 2 && dot && !plus && glen(a) <= 3 && glen(b) >= 4 && text.charCodeAt(gStart[a]!) !== 48) {
-    bad = true; // a decimal: 37.774929
+  if (!bad && count === 2 && dot && !plus && glen(a) <= 3 && glen(b) >= 4 && (text.charCodeAt(gStart[a]!) !== 48 || glen(a) === 1)) {
+    bad = true; // a decimal: 37.774929, 0.3547111
   }
   if (!bad && !plus && (count === 4 || count === 5)) {
     // Brazilian CPF 123.456.789-09 and CNPJ 12.345.678/0001-90
@@ -348,23 +393,75 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
   if (bad) for (let g = a; g <= b; g++) gBarred[g] = 1;
 }
 
-/** Shapes that rule out the whole run: card and tracking numbers, thousands groupings. */
-function runIsNegative(text: string, count: number, digits: number, plus: boolean): boolean {
-  if (plus || count < 3) return false;
-  if (digits === 13 && glen(0) === 3) {
-    const head = text.slice(gStart[0]!, gEnd[0]!);
-    if (head === '978' || head === '979') return true; // ISBN-13 with spaces
+/** The digits of groups a..b-1 pass the Luhn check (card numbers do). */
+function luhn(text: string, a: number, b: number): boolean {
+  let sum = 0;
+  let double = false;
+  for (let g = b - 1; g >= a; g--) {
+    for (let k = gEnd[g]! - 1; k >= gStart[g]!; k--) {
+      let d = text.charCodeAt(k) - 48;
+      if (double) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      double = !double;
+    }
   }
+  return sum % 10 === 0;
+}
+
+/**
+ * Shapes that rule out the whole run (ISBN-13 written with spaces, thousands groupings), or
+ * bar some of its groups: card and tracking numbers (groups of four, Amex 4-6-5), ISBN-13 in
+ * spaced groups.
+ */
+function runIsNegative(text: string, count: number, plus: boolean): boolean {
+  if (plus) return false;
+  for (let g = 0; g + 2 < count; g++) {
+    if (g > 0 && !gapSpace[g]) continue;
+    const head = text.charCodeAt(gStart[g]!);
+    if (glen(g) === 4 && head !== 48 && head !== 0xff10) {
+      // 4111 1111 1111 1111, 4111-1111-1111-1111, 9400 1000 0000 0000 0000 00, 7712 3456 7890
+      // (not 0151 1234 5678): three or more groups of four with the same gap between them,
+      // none of them glued to a further group by another separator ("… 1176 2001-01-21")
+      let k = g + 1;
+      while (k < count && glen(k) === 4 && gapSpace[k] === gapSpace[g + 1] && gapSep[k] === gapSep[g + 1]) k++;
+      if (k < count && !gapSpace[k] && gapSep[k] !== gapSep[g + 1]) k--;
+      if (k - g >= 3) {
+        // with more than four groups, the card is the four that pass the Luhn check
+        let from = g;
+        let to = k;
+        if (k - g > 4 && head !== 57 /* USPS 9400 … */) {
+          if (luhn(text, g, g + 4)) to = g + 4;
+          else if (luhn(text, k - 4, k)) from = k - 4;
+        }
+        for (let b = from; b < to; b++) gBarred[b] = 1;
+        if (to < k) k = to;
+        if (k < count && glen(k) < 4 && gapSpace[k] === gapSpace[g + 1]) gBarred[k++] = 1;
+        g = k - 1;
+        continue;
+      }
+    }
+    if (glen(g) === 4 && glen(g + 1) === 6 && (glen(g + 2) === 5 || glen(g + 2) === 4) && head === 51 /* 3 */) {
+      // Amex 3782 822463 10005, Diners 3056 930902 5904
+      gBarred[g] = gBarred[g + 1] = gBarred[g + 2] = 1;
+      g += 2;
+    } else if (glen(g) === 3 && (text.startsWith('978', gStart[g]!) || text.startsWith('979', gStart[g]!))) {
+      // ISBN-13 in groups: 978 3 16 148410 0
+      let sum = 0;
+      let k = g;
+      while (k < count && sum < 13) sum += glen(k++);
+      if (sum === 13 && glen(k - 1) === 1) {
+        if (g === 0 && k === count) return true;
+        for (let b = g; b < k; b++) gBarred[b] = 1;
+        g = k - 1;
+      }
+    }
+  }
+  if (count < 3) return false;
   const first = text.charCodeAt(gStart[0]!);
   if (first === 48 || first === 0xff10) return false; // national numbers start with the trunk 0
-  // 4111 1111 1111 1111, 9400 1000 0000 0000 0000 00, 7712 3456 7890
-  if (digits >= 12) {
-    let fours = true;
-    for (let g = 0; g < count - 1; g++) if (glen(g) !== 4) fours = false;
-    if (fours && glen(count - 1) <= 4) return true;
-    // Amex 3782 822463 10005, Diners 3056 930902 5904
-    if (count === 3 && glen(0) === 4 && glen(1) === 6 && (glen(2) === 5 || glen(2) === 4)) return true;
-  }
   // 1 234 567 / 12.345.678 / 123 456 789
   if (glen(0) <= 3) {
     let thousands = true;
@@ -376,6 +473,24 @@ function runIsNegative(text: string, count: number, digits: number, plus: boolea
   }
   return false;
 }
+
+const MONTHS = new Set(
+  'jan feb mar apr may jun jul aug sep oct nov dec jän mär mai okt dez fév avr jui aoû déc fev abr ago set out ene dic'.split(' '),
+);
+
+/** A month name at `at`: "23 May 1996" makes the number before it a day. */
+function monthAt(text: string, at: number): boolean {
+  if (!isSpace(text.charCodeAt(at))) return false;
+  let e = at + 1;
+  while (e < text.length && e - at <= 10 && isWordLetter(text.charCodeAt(e))) e++;
+  return e - at > 3 && MONTHS.has(text.slice(at + 1, at + 4).toLowerCase());
+}
+
+/** What the main loop does with an ASCII character: 0 nothing, 1 digit run, 2 colon, 3 dot. */
+const ASCII_KIND = new Uint8Array(128);
+ASCII_KIND.fill(1, 48, 58);
+ASCII_KIND[58] = 2;
+ASCII_KIND[46] = 3;
 
 export class Scanner {
   private readonly out: Detection[] = [];
@@ -390,22 +505,14 @@ export class Scanner {
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c <= 57) {
-        if (c >= 48) {
-          i = this.digitRun(i);
-          continue;
-        }
-      } else if (c === 58) {
-        i = this.colon(i);
-        continue;
-      } else if (c === 46) {
-        i = this.dot(i);
-        continue;
-      } else if (c >= 0xff10 && c <= 0xff19) {
-        i = this.digitRun(i);
-        continue;
-      }
-      i++;
+      if (c < 128) {
+        const kind = ASCII_KIND[c]!;
+        if (kind === 0) i++;
+        else if (kind === 1) i = this.digitRun(i);
+        else if (kind === 2) i = this.colon(i);
+        else i = this.dot(i);
+      } else if (c >= 0xff10 && c <= 0xff19) i = this.digitRun(i);
+      else i++;
     }
     return this.out;
   }
@@ -445,8 +552,9 @@ export class Scanner {
       const before = text.charCodeAt(s - 1);
       if (isWordLetter(before) || isDigit(before) || before === 43 || before === 45 || before === 46) return i + 1;
     }
-    const scheme = text.slice(s, i).toLowerCase();
-    if (scheme === 'sip' || scheme === 'sips') {
+    if (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47) return this.skipToken(i); // "://"
+    const len = i - s;
+    if ((len === 3 || len === 4) && startsWithWord(text, s, len === 3 ? 'sip' : 'sips')) {
       const uri = readSipUri(text, s);
       if (!uri) return i + 1;
       this.out.push({
@@ -459,32 +567,88 @@ export class Scanner {
       });
       return uri.end;
     }
-    if (scheme === 'tel') {
+    if (len === 3 && startsWithWord(text, s, 'tel')) {
       const tel = readTelUri(text, s);
       if (!tel) return i + 1;
       const plus = tel.number.startsWith('+');
       const v = validateDigits(plus ? tel.number.slice(1) : tel.number, plus, this.country);
       if (!v) return i + 1;
-      this.pushPhone(s, tel.end, v.number, v.display, tel.extension);
+      this.pushPhone(s, tel.end, v, tel.extension);
       return tel.end;
     }
-    if (scheme === 'mailto' || (text.charCodeAt(i + 1) === 47 && text.charCodeAt(i + 2) === 47)) {
-      return this.skipToken(i);
-    }
+    if (len === 6 && startsWithWord(text, s, 'mailto')) return this.skipToken(i);
     return i + 1;
   }
 
-  private pushPhone(start: number, end: number, number: string, display: string, extension?: string): void {
-    const d: Detection = {
-      start,
-      end,
-      kind: 'phone',
-      text: this.text.slice(start, end),
-      dial: extension ? `${number};ext=${extension}` : number,
-      display: extension ? `${display} ext. ${extension}` : display,
-    };
-    if (extension) d.extension = extension;
+  private pushPhone(start: number, end: number, v: ValidNumber, extension?: string): void {
+    // `display` is an enumerable getter: formatting is left until someone reads it
+    const d: Detection = extension
+      ? {
+          start,
+          end,
+          kind: 'phone',
+          text: this.text.slice(start, end),
+          dial: `${v.number};ext=${extension}`,
+          extension,
+          get display() {
+            return `${v.display} ext. ${extension}`;
+          },
+        }
+      : {
+          start,
+          end,
+          kind: 'phone',
+          text: this.text.slice(start, end),
+          dial: v.number,
+          get display() {
+            return v.display;
+          },
+        };
     this.out.push(d);
+  }
+
+  // State of the run being examined, for the helpers below.
+  private plus = false;
+  private rs = 0;
+  private chunks = 0;
+
+  /** Validates chunks ci..cj of the current run as one number. */
+  private tryRange(ci: number, cj: number): ValidNumber | null {
+    const text = this.text;
+    let sum = 0;
+    for (let c = ci; c <= cj; c++) sum += chDigits[c]!;
+    const candPlus = this.plus && ci === 0;
+    if (sum < (candPlus ? MIN_INTERNATIONAL_DIGITS : MIN_NATIONAL_DIGITS) || sum > MAX_NUMBER_DIGITS) return null;
+    const fg = chFirst[ci]!;
+    const lg = chLast[cj]!;
+    let s = '';
+    for (let g = fg; g <= lg; g++) {
+      // "+44 (0)20 …": the bracketed trunk prefix is not dialled
+      if (candPlus && g > fg && g < lg && glen(g) === 1 && gapOpen[g] && gapClose[g + 1] && text.charCodeAt(gStart[g]!) === 48) continue;
+      s += digitText(text, gStart[g]!, gEnd[g]!);
+    }
+    // 12 34 56 78 90: a row of small numbers (national numbers in pairs start with 0)
+    if (!candPlus && lg - fg >= 3 && s.charCodeAt(0) !== 48 && allShortGroups(fg, lg)) return null;
+    if (fg === lg && !candPlus && (s.length === 10 || s.length === 13) && s.charCodeAt(0) === 49) {
+      // 1700000000 / 1700000000123: a Unix timestamp unless labelled as a phone number
+      if (!contextBefore(text, ci === 0 ? this.rs : gStart[fg]!).phone) return null;
+    }
+    return validateDigits(s, candPlus, this.country);
+  }
+
+  /** The longest valid chain of unbarred chunks from ci. */
+  private longest(ci: number): { cj: number; v: ValidNumber } | null {
+    let last = ci;
+    let sum = chDigits[ci]!;
+    while (last + 1 < this.chunks && !chBarred[last + 1] && sum + chDigits[last + 1]! <= MAX_NUMBER_DIGITS) {
+      last++;
+      sum += chDigits[last]!;
+    }
+    for (let cj = last; cj >= ci; cj--) {
+      const v = this.tryRange(ci, cj);
+      if (v) return { cj, v };
+    }
+    return null;
   }
 
   /** Examines the run of digit groups starting at `p`; returns where scanning goes on. */
@@ -519,7 +683,6 @@ export class Scanner {
       gStart[count] = k;
       while (k < n && isDigit(text.charCodeAt(k))) k++;
       gEnd[count] = k;
-      gBarred[count] = 0;
       digits += k - gStart[count]!;
       count++;
       if (count === MAX_GROUPS) break;
@@ -561,6 +724,9 @@ export class Scanner {
         if (!(q - k === 3 && spaces === 2 && (sep === 45 || sep === 0x2013 || sep === 47) && text.charCodeAt(k + 1) === sep)) break;
       }
       if (op && !isOpenParen(text.charCodeAt(q - 1))) break;
+      // " (" continues a number only after a country code or a "1"/"0" prefix: "+44 (0)20 …",
+      // "1 (415) 555-0101"; otherwise a parenthesis after a space starts something new
+      if (op && spaces && (count > 2 || digits > 5)) break;
       if (cl && open === 0) break;
       if (op && open - cl > 0) {
         if (!leadOpen || count > 1) break;
@@ -578,8 +744,16 @@ export class Scanner {
     }
     const re = gEnd[count - 1]!;
     if (digits < MIN_NATIONAL_DIGITS) return re;
-    if (runIsNegative(text, count, digits, plus)) return re;
-    if (inIban(text, rs, glen(0))) return re;
+    for (let g = 0; g < count; g++) gBarred[g] = 0;
+    if (runIsNegative(text, count, plus)) return re;
+    if (inIban(text, rs, glen(0))) {
+      // bar the IBAN's groups: digit groups of up to four, one per chunk
+      let g = 0;
+      while (g < count && glen(g) <= 4 && (g === 0 || gapSpace[g])) {
+        gBarred[g] = 1;
+        if (glen(g++) < 4 && g > 1) break; // the last group of an IBAN may be shorter
+      }
+    }
 
     // extension, then the boundaries
     let ext = readExtension(text, re);
@@ -590,6 +764,11 @@ export class Scanner {
       rightBad = badRight(text, re);
     }
     const leftBad = badLeft(text, rs);
+    // glued to a word ("ABC123 4155550101", "AA1 01 2345 6784"): the run may continue a code,
+    // so a number later in it must open with a trunk 0 or a parenthesis
+    const glued = leftBad && rs > 0 && isWordLetter(text.charCodeAt(rs - 1));
+    // UPS tracking numbers as printed: "1Z 999 AA1 01 2345 6784"
+    if (glued && /(?:^|\s)1Z[ 0-9A-Z]{0,9}$/i.test(text.slice(Math.max(0, rs - 12), rs))) return re;
 
     // tight segments (no spaces inside): shape rules
     let segStart = 0;
@@ -614,66 +793,61 @@ export class Scanner {
       if (gBarred[g]) chBarred[chunks - 1] = 1;
     }
     if (leftBad) chBarred[0] = 1;
-    if (rightBad) chBarred[chunks - 1] = 1;
+    if (rightBad || (chDigits[chunks - 1]! <= 2 && monthAt(text, re))) chBarred[chunks - 1] = 1;
 
-    let ctx: Context | null = null;
+    this.plus = plus;
+    this.rs = rs;
+    this.chunks = chunks;
+    let idLabelled: boolean | undefined;
     for (let ci = 0; ci < chunks; ci++) {
       if (chBarred[ci]) continue;
-      let last = ci;
-      let sum = chDigits[ci]!;
-      while (last + 1 < chunks && !chBarred[last + 1] && sum + chDigits[last + 1]! <= MAX_NUMBER_DIGITS) {
-        last++;
-        sum += chDigits[last]!;
-      }
-      for (let cj = last; cj >= ci; cj--) {
-        const candPlus = plus && ci === 0;
-        if (sum < (candPlus ? MIN_INTERNATIONAL_DIGITS : MIN_NATIONAL_DIGITS) || sum > MAX_NUMBER_DIGITS) {
-          sum -= chDigits[cj]!;
-          continue;
-        }
-        const fg = chFirst[ci]!;
-        const lg = chLast[cj]!;
-        let s = '';
-        for (let g = fg; g <= lg; g++) {
-          // "+44 (0)20 …": the bracketed trunk prefix is not dialled
-          if (candPlus && g > fg && g < lg && glen(g) === 1 && gapOpen[g] && gapClose[g + 1] && text.charCodeAt(gStart[g]!) === 48) continue;
-          s += digitText(text, gStart[g]!, gEnd[g]!);
-        }
-        if (!candPlus && lg - fg >= 3 && s.charCodeAt(0) !== 48 && allShortGroups(fg, lg)) {
-          // 12 34 56 78 90: a row of small numbers (national numbers in pairs start with 0)
-          sum -= chDigits[cj]!;
-          continue;
-        }
-        if (fg === lg && !candPlus && (s.length === 10 || s.length === 13) && s.charCodeAt(0) === 49) {
-          // 1700000000 / 1700000000123: a Unix timestamp unless a phone word says otherwise
-          ctx ??= contextBefore(text, rs);
-          if (!ctx.phone) {
-            sum -= chDigits[cj]!;
-            continue;
+      let hit = this.longest(ci);
+      if (!hit) continue;
+      // "(06221) 558744 089 9324376": two national numbers in a row, not one long one
+      if (!(plus && ci === 0)) {
+        for (let k = ci + 1; k <= hit.cj; k++) {
+          if (!opensNumber(text, k)) continue;
+          const head = this.tryRange(ci, k - 1);
+          const tail = head && this.longest(k);
+          if (head && tail && tail.cj >= hit.cj) {
+            hit = { cj: k - 1, v: head };
+            break;
           }
         }
-        const v = validateDigits(s, candPlus, this.country);
-        if (v) {
-          ctx ??= contextBefore(text, rs);
-          if (ctx.id) return re;
-          // span: the leading "+" / "(" and a closing ")" belong to the number
-          let start = ci === 0 ? rs : gStart[fg]!;
-          if (ci > 0 && gapOpen[fg]) start--;
-          let end = gEnd[lg]!;
-          let opens = ci === 0 ? leadOpen : gapOpen[fg]!;
-          for (let g = fg + 1; g <= lg; g++) opens += gapOpen[g]! - gapClose[g]!;
-          if (opens > 0 && isCloseParen(text.charCodeAt(end))) end++;
-          let extension: string | undefined;
-          if (cj === chunks - 1 && ext) {
-            extension = ext.digits;
-            end = ext.end;
-          }
-          this.pushPhone(start, end, v.number, v.display, extension);
-          ci = cj;
-          break;
-        }
-        sum -= chDigits[cj]!;
       }
+      const { cj, v } = hit;
+      // "Order No. 4155550101": the number right after an identifier label is that identifier.
+      // An identifier written in groups ("NHS 943 476 5919") takes the whole run; after one
+      // long group ("Customer ID 50327342745 02210378615") a number may follow, but only one
+      // that opens with its trunk prefix.
+      idLabelled ??= contextBefore(text, rs).id;
+      if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) return re;
+      if ((idLabelled || glued) && (ci === 0 || (!opensNumber(text, ci) && !gapOpen[chFirst[ci]!]))) continue;
+      const fg = chFirst[ci]!;
+      const lg = chLast[cj]!;
+      // span: the leading "+" / "(" and a closing ")" belong to the number
+      let start = ci === 0 ? rs : gStart[fg]!;
+      if (ci > 0 && gapOpen[fg]) start--;
+      let end = gEnd[lg]!;
+      const startOpen = ci === 0 ? leadOpen : gapOpen[fg]!;
+      let opens = startOpen;
+      let closedInside = false;
+      for (let g = fg + 1; g <= lg; g++) {
+        opens += gapOpen[g]! - gapClose[g]!;
+        if (gapClose[g]) closedInside = true;
+      }
+      if (opens > 0 && isCloseParen(text.charCodeAt(end))) {
+        // "(0412 345 678)": parentheses around the whole number are not part of it
+        if (startOpen && !closedInside && lg > fg) start++;
+        else end++;
+      }
+      let extension: string | undefined;
+      if (cj === chunks - 1 && ext) {
+        extension = ext.digits;
+        end = ext.end;
+      }
+      this.pushPhone(start, end, v, extension);
+      ci = cj;
     }
     return ext && this.out.length > 0 && this.out[this.out.length - 1]!.end === ext.end ? ext.end : re;
   }

@@ -41,18 +41,22 @@ export interface SipUri {
   user: string;
 }
 
+/** A host name (labels of letters, digits and inner hyphens; the last one starts with a letter) or a dotted IPv4 address. */
 function validHostname(host: string): boolean {
   if (host.length === 0 || host.length > 253) return false;
-  const labels = host.split('.');
-  for (const label of labels) {
-    if (label.length === 0 || label.length > 63) return false;
-    if (label.startsWith('-') || label.endsWith('-')) return false;
+  let labelStart = 0;
+  let labels = 0;
+  let numeric = true; // every label so far is all digits, at most 3 of them and ≤ 255
+  for (let i = 0; i <= host.length; i++) {
+    if (i < host.length && host.charCodeAt(i) !== 46) continue;
+    const label = host.slice(labelStart, i);
+    if (label.length === 0 || label.length > 63 || label.startsWith('-') || label.endsWith('-')) return false;
+    if (!/^[0-9]{1,3}$/.test(label) || Number(label) > 255) numeric = false;
+    labels++;
+    labelStart = i + 1;
   }
-  const last = labels[labels.length - 1]!;
-  if (/^[0-9]+$/.test(last)) {
-    // all-numeric: must be a dotted IPv4 address
-    return labels.length === 4 && labels.every((l) => /^[0-9]{1,3}$/.test(l) && Number(l) <= 255);
-  }
+  const last = host.slice(host.lastIndexOf('.') + 1);
+  if (/^[0-9]+$/.test(last)) return numeric && labels === 4;
   return /^[a-zA-Z]/.test(last);
 }
 
@@ -102,7 +106,9 @@ export function readSipUri(text: string, start: number, limit = text.length): Si
     j = i + 1;
     while (j < limit && j - i <= 6 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
     const digits = text.slice(i + 1, j);
-    if (digits.length > 0 && digits.length <= 5 && Number(digits) <= 65535 && !has(text.charCodeAt(j), HOST)) {
+    const next = text.charCodeAt(j);
+    const alnum = (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
+    if (digits.length > 0 && digits.length <= 5 && Number(digits) <= 65535 && !alnum) {
       port = ':' + digits;
       i = j;
     }

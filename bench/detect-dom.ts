@@ -1,0 +1,558 @@
+/**
+ * What the click-to-call content script costs a page, measured in Chromium with the built
+ * extension against the same pages without it:
+ *  - a generated 10,000-row contact table and a 1 MB article;
+ *  - first-scan wall time and script time vs a bare TreeWalker pass over the same page;
+ *  - script time per 1,000 nodes, longest slice, long tasks (PerformanceObserver) in the scan window;
+ *  - the same under 4× CPU throttling (CDP Emulation.setCPUThrottlingRate);
+ *  - script time to handle 1,000 appended rows;
+ *  - page timings (DOMContentLoaded, load, longest frame gap) with and without the extension;
+ *  - the content script bundle size (gzip) and its evaluation time.
+ * The content script reports its own timings only through performance.measure entries named
+ * `kandy-c2c:*` (durations and node counts; nothing about the page's content).
+ *
+ * Run: npm run build && npx tsx bench/detect-dom.ts
+ */
+import { createServer, type Server } from 'node:http';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchProfile } from '../e2e/support/browser.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DIST = resolve(ROOT, 'dist');
+const CONTENT_SCRIPT = resolve(DIST, 'content/index.js');
+const RESULTS = resolve(ROOT, 'bench/results/detect-dom.json');
+const TABLE_ROWS = 10_000;
+const ARTICLE_BYTES = 1_000_000;
+const APPENDED_ROWS = 1_000;
+const THROTTLE_RATES = [1, 4] as const;
+const EVAL_REPEATS = 5;
+/** Each page load is repeated and the median reported: the machine may be shared and noisy. */
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
+const TARGETS = {
+  msPer1000Nodes: 3,
+  longestTaskMs: 50,
+  firstScanMs: { table: 300, article: 600 },
+  appendMsPer1000Rows: 100,
+};
+
+// ---- pages ----------------------------------------------------------------------------------------
+
+/** Deterministic pseudo-random numbers, so every run scans the same pages. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Linus', 'Radia', 'Dennis', 'Frances', 'John'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Thompson', 'Hamilton', 'Torvalds', 'Perlman', 'Ritchie', 'Allen', 'Backus'];
+const CITIES = ['San Francisco', 'New York', 'Chicago', 'Boston', 'Seattle', 'Austin', 'Denver', 'Atlanta'];
+const AREAS = ['212', '415', '646', '312', '617', '206', '512', '303', '404', '718'];
+
+function phone(random: () => number, i: number): string {
+  const area = AREAS[i % AREAS.length]!;
+  const exchange = String(200 + Math.floor(random() * 700));
+  const line = String(Math.floor(random() * 10_000)).padStart(4, '0');
+  switch (i % 4) {
+    case 0:
+      return `(${area}) ${exchange}-${line}`;
+    case 1:
+      return `+1 ${area} ${exchange} ${line}`;
+    case 2:
+      return `${area}.${exchange}.${line}`;
+    default:
+      return `${area}-${exchange}-${line} x${100 + (i % 900)}`;
+  }
+}
+
+function tableRow(random: () => number, i: number): string {
+  const first = FIRST[i % FIRST.length]!;
+  const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
+  return (
+    `<tr><td>${i + 1}</td><td>${first} ${last}</td><td>${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com</td>` +
+    `<td>${phone(random, i)}</td><td>${CITIES[i % CITIES.length]}</td><td>Updated 2025-${String((i % 12) + 1).padStart(2, '0')}-14, order #${100000 + i}</td></tr>`
+  );
+}
+
+function tablePage(): string {
+  const random = prng(1);
+  const rows: string[] = [];
+  for (let i = 0; i < TABLE_ROWS; i++) rows.push(tableRow(random, i));
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Contacts</title>' +
+    '<style>body{font:14px system-ui,sans-serif;margin:8px}td{padding:2px 8px;border-bottom:1px solid #eee}</style></head><body>' +
+    `<h1>Contacts</h1><table id="contacts"><thead><tr><th>#</th><th>Name</th><th>Email</th><th>Phone</th><th>City</th><th>Notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>` +
+    '</body></html>'
+  );
+}
+
+const WORDS =
+  'the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no will more can out up about into them than only other time new some could these two may first then do any like my now over such our man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(
+    ' ',
+  );
+
+function articlePage(): string {
+  const random = prng(2);
+  const parts: string[] = [];
+  let size = 0;
+  let paragraph = 0;
+  while (size < ARTICLE_BYTES) {
+    const words: string[] = [];
+    for (let i = 0; i < 80; i++) words.push(WORDS[Math.floor(random() * WORDS.length)]!);
+    if (paragraph % 5 === 0) words.splice(40, 0, `call ${phone(random, paragraph)}`);
+    if (paragraph % 7 === 0) words.splice(20, 0, `on 12/03/2024 for $1,299.00 (ref 4829301)`);
+    if (paragraph % 11 === 0) words.splice(60, 0, 'or sip:desk@example.com');
+    const text = words.join(' ');
+    const html = paragraph % 25 === 0 ? `<h2>Section ${paragraph / 25 + 1}</h2><p>${text}.</p>` : `<p>${text}. <em>${WORDS[paragraph % WORDS.length]}</em> more.</p>`;
+    parts.push(html);
+    size += html.length;
+    paragraph++;
+  }
+  return (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Article</title>' +
+    '<style>body{font:16px/1.5 Georgia,serif;max-width:40em;margin:1em auto}</style></head><body><article>' +
+    `${parts.join('')}</article></body></html>`
+  );
+}
+
+function serve(pages: Record<string, string>): Promise<Server> {
+  const server = createServer((request, response) => {
+    const name = (request.url ?? '/').split('?')[0]!.replace(/^\//, '');
+    const body = pages[name];
+    if (body === undefined) {
+      response.writeHead(name === '' ? 200 : 404, { 'content-type': 'text/html' }).end('<!doctype html><title>blank</title>');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+// ---- in-page instrumentation -------------------------------------------------------------------------
+
+/**
+ * Installed before any page script: long tasks, long animation frames and frame gaps. A plain
+ * string, so the TypeScript runner cannot add helpers (like esbuild's __name) the page lacks.
+ */
+const INSTRUMENT = `(() => {
+  const bench = { longTasks: [], frameGaps: [], loafScripts: [] };
+  window.__bench = bench;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        for (const script of entry.scripts || []) bench.loafScripts.push({ source: script.sourceURL, duration: script.duration, start: script.startTime });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
+  let last = performance.now();
+  function frame(now) {
+    bench.frameGaps.push({ at: now, gap: now - last });
+    last = now;
+    if (now < 60000) requestAnimationFrame(frame);
+  }
+  requestAnimationFrame(frame);
+})();`;
+
+interface ScanMeasure {
+  start: number;
+  duration: number;
+  detail: { nodes: number; busyMs: number; slices?: number; longestSliceMs: number; observerMs?: number; longestCallbackMs?: number } | null;
+}
+
+async function measures(page: Page, name: string): Promise<ScanMeasure[]> {
+  return page.evaluate(
+    (name) => performance.getEntriesByName(name, 'measure').map((entry) => ({ start: entry.startTime, duration: entry.duration, detail: (entry as PerformanceMeasure).detail })),
+    name,
+  ) as Promise<ScanMeasure[]>;
+}
+
+async function waitForMeasure(page: Page, name: string, count: number, timeoutMs: number): Promise<ScanMeasure[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await measures(page, name);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`no ${name} measure after ${timeoutMs} ms`);
+    await page.waitForTimeout(100);
+  }
+}
+
+interface PageState {
+  longTasks: { start: number; duration: number }[];
+  frameGaps: { at: number; gap: number }[];
+  loafScripts: { source: string; duration: number; start: number }[];
+  dcl: number;
+  load: number;
+}
+
+async function pageState(page: Page): Promise<PageState> {
+  return page.evaluate(() => {
+    const bench = (window as unknown as { __bench: Omit<PageState, 'dcl' | 'load'> }).__bench;
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return { ...bench, dcl: navigation?.domContentLoadedEventEnd ?? 0, load: navigation?.loadEventEnd ?? 0 };
+  });
+}
+
+/** A plain TreeWalker pass over every element and text node, reading each text (the floor for any scan). */
+async function bareWalk(page: Page): Promise<{ ms: number; nodes: number; texts: number }> {
+  return page.evaluate(() => {
+    const runs: number[] = [];
+    let nodes = 0;
+    let texts = 0;
+    for (let round = 0; round < 3; round++) {
+      const start = performance.now();
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      let chars = 0;
+      nodes = 0;
+      texts = 0;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        nodes++;
+        if (node.nodeType === 3) {
+          texts++;
+          chars += (node as Text).data.length;
+        }
+      }
+      runs.push(performance.now() - start + (chars < 0 ? 1 : 0));
+    }
+    return { ms: Math.min(...runs), nodes, texts };
+  });
+}
+
+async function appendRows(page: Page, rows: string[]): Promise<number> {
+  return page.evaluate((rows) => {
+    const start = performance.now();
+    const body = document.querySelector('#contacts tbody')!;
+    const template = document.createElement('template');
+    template.innerHTML = rows.join('');
+    body.append(template.content);
+    return performance.now() - start;
+  }, rows);
+}
+
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Field-by-field median of several runs (numbers only; other fields from the first run). */
+function median<T>(runs: T[]): T {
+  const first = runs[0] as unknown;
+  if (typeof first === 'number') {
+    const sorted = (runs as number[]).slice().sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+  }
+  if (first === null || typeof first !== 'object' || Array.isArray(first)) return first as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(first as object)) {
+    const values = runs.map((run) => (run as Record<string, unknown>)[key]).filter((value) => value !== undefined);
+    out[key] = values.length ? median(values) : undefined;
+  }
+  return out as T;
+}
+const longest = (tasks: { duration: number }[]) => tasks.reduce((max, task) => Math.max(max, task.duration), 0);
+
+// ---- one load of one page --------------------------------------------------------------------------
+
+interface RunResult {
+  windowMs: number;
+  dclMs: number;
+  loadMs: number;
+  maxFrameGapMs: number;
+  longestTaskInWindowMs: number;
+  longTasksInWindow: number;
+  firstScan?: {
+    wallMs: number;
+    busyMs: number;
+    slices: number;
+    longestSliceMs: number;
+    /** Longest IntersectionObserver / MutationObserver callback of the content script. */
+    longestCallbackMs: number;
+    observerMs: number;
+    nodes: number;
+    msPer1000Nodes: number;
+    doneAtMs: number;
+  };
+  extensionScriptInLongFramesMs?: number;
+  append?: { wallMs: number; busyMs: number; observerMs: number; nodes: number; longestSliceMs: number; longestCallbackMs: number; pageAppendMs: number };
+  bareWalk: { ms: number; nodes: number; texts: number };
+  /** Longest 8 ms busy-loop slice measured by a page script: what preemption alone does to a slice here. */
+  noiseFloorSliceMs?: number;
+}
+
+/** The control build: the same extension with an empty content script (isolates Chrome's own injection cost). */
+function controlBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kandy-bench-control-'));
+  cpSync(DIST, dir, { recursive: true });
+  writeFileSync(join(dir, 'content/index.js'), '');
+  return dir;
+}
+
+async function noiseFloor(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let longest = 0;
+    const end = performance.now() + 1000;
+    while (performance.now() < end) {
+      const start = performance.now();
+      while (performance.now() - start < 8) {
+        // busy
+      }
+      longest = Math.max(longest, performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return longest;
+  });
+}
+
+/** A profile without extensions, or with the extension built in `extensionDir`. */
+async function openProfile(extensionDir?: string): Promise<BrowserContext> {
+  const context = await launchProfile(extensionDir ? { extensionDir } : {});
+  if (extensionDir) {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    void worker;
+    // the welcome page opens on install; close it so it does not compete for the CPU
+    await new Promise((done) => setTimeout(done, 1000));
+    for (const page of context.pages()) if (page.url().startsWith('chrome-extension://')) await page.close();
+  }
+  return context;
+}
+
+/**
+ * One load of `url`. Long tasks are collected from DOMContentLoaded for `windowMs` (with the
+ * extension: until 1 s after its first scan; without: the window of the matching run with it).
+ */
+async function run(context: BrowserContext, url: string, withExtension: boolean, rate: number, appendable: string[] | undefined, windowMs?: number): Promise<RunResult> {
+  const page = await context.newPage();
+  await page.bringToFront(); // a background tab neither renders nor runs IntersectionObserver
+  await page.addInitScript({ content: INSTRUMENT });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+  let firstScan: RunResult['firstScan'];
+  let windowEnd: number;
+  if (withExtension) {
+    const [scan] = await waitForMeasure(page, 'kandy-c2c:first-scan', 1, 180_000);
+    const detail = scan!.detail!;
+    firstScan = {
+      wallMs: round(scan!.duration),
+      busyMs: round(detail.busyMs),
+      slices: detail.slices ?? 0,
+      longestSliceMs: round(detail.longestSliceMs),
+      longestCallbackMs: round(detail.longestCallbackMs ?? 0),
+      observerMs: round(detail.observerMs ?? 0),
+      nodes: detail.nodes,
+      msPer1000Nodes: round((detail.busyMs / Math.max(1, detail.nodes)) * 1000, 2),
+      doneAtMs: round(scan!.start + scan!.duration),
+    };
+    windowEnd = scan!.start + scan!.duration + 1000;
+  } else {
+    const dcl = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
+    windowEnd = dcl + (windowMs ?? 3000);
+  }
+  await page.waitForTimeout(1500); // let IntersectionObserver and painting settle
+  for (;;) {
+    const now = await page.evaluate(() => performance.now());
+    if (now >= windowEnd) break;
+    await page.waitForTimeout(Math.min(1000, windowEnd - now));
+  }
+  const state = await pageState(page);
+  const inWindow = state.longTasks.filter((task) => task.start + task.duration >= state.dcl && task.start <= windowEnd);
+  const gaps = state.frameGaps.filter((frame) => frame.at >= state.load && frame.at <= windowEnd + 500);
+  const extensionScripts = state.loafScripts.filter((script) => script.source.startsWith('chrome-extension://'));
+
+  let append: RunResult['append'];
+  if (appendable) {
+    const pageAppendMs = await appendRows(page, appendable);
+    if (withExtension) {
+      const updates = await waitForMeasure(page, 'kandy-c2c:update', 1, 60_000);
+      const update = updates.at(-1)!;
+      append = {
+        wallMs: round(update.duration),
+        busyMs: round(update.detail?.busyMs ?? 0),
+        observerMs: round(update.detail?.observerMs ?? 0),
+        nodes: update.detail?.nodes ?? 0,
+        longestSliceMs: round(update.detail?.longestSliceMs ?? 0),
+        longestCallbackMs: round(update.detail?.longestCallbackMs ?? 0),
+        pageAppendMs: round(pageAppendMs),
+      };
+    } else {
+      append = { wallMs: 0, busyMs: 0, observerMs: 0, nodes: 0, longestSliceMs: 0, longestCallbackMs: 0, pageAppendMs: round(pageAppendMs) };
+    }
+  }
+  const walk = await bareWalk(page);
+  const noise = withExtension ? undefined : await noiseFloor(page);
+  await page.close();
+  return {
+    windowMs: round(windowEnd - state.dcl),
+    dclMs: round(state.dcl),
+    loadMs: round(state.load),
+    maxFrameGapMs: round(gaps.reduce((max, frame) => Math.max(max, frame.gap), 0)),
+    longestTaskInWindowMs: round(longest(inWindow)),
+    longTasksInWindow: inWindow.length,
+    firstScan,
+    extensionScriptInLongFramesMs: extensionScripts.length ? round(longest(extensionScripts)) : undefined,
+    append,
+    bareWalk: { ms: round(walk.ms, 2), nodes: walk.nodes, texts: walk.texts },
+    noiseFloorSliceMs: noise === undefined ? undefined : round(noise),
+  };
+}
+
+/** Compile + top-level evaluation of the content script bundle in a fresh page (no extension APIs, so it stops there). */
+async function evaluationTime(context: BrowserContext, origin: string, rate: number): Promise<number> {
+  const code = readFileSync(CONTENT_SCRIPT, 'utf8');
+  const times: number[] = [];
+  for (let i = 0; i < EVAL_REPEATS; i++) {
+    const page = await context.newPage();
+    await page.bringToFront();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    await page.goto(`${origin}/blank?${i}`);
+    // A unique suffix defeats V8's in-memory compilation cache between repeats.
+    const ms = await page.evaluate((source) => {
+      const script = document.createElement('script');
+      script.textContent = source;
+      const start = performance.now();
+      document.head.append(script);
+      return performance.now() - start;
+    }, `${code}\n//# bench ${i} ${Date.now()}`);
+    times.push(ms);
+    await page.close();
+  }
+  times.sort((a, b) => a - b);
+  return round(times[Math.floor(times.length / 2)]!);
+}
+
+// ---- report ------------------------------------------------------------------------------------------
+
+type Row = [string, string, string, string];
+interface Cell {
+  withoutExtension: RunResult;
+  emptyContentScript: RunResult;
+  withExtension: RunResult;
+}
+
+function verdict(ok: boolean | undefined): string {
+  return ok === undefined ? '' : ok ? 'ok' : 'MISSED';
+}
+
+function printTable(title: string, rows: Row[]): void {
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  console.log(`\n${title}`);
+  for (const [index, row] of rows.entries()) {
+    console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
+    if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CONTENT_SCRIPT)) throw new Error('Build first: npm run build');
+  const pages = { 'table.html': tablePage(), 'article.html': articlePage() };
+  const appended: string[] = [];
+  const random = prng(3);
+  for (let i = 0; i < APPENDED_ROWS; i++) appended.push(tableRow(random, TABLE_ROWS + i));
+  const server = await serve(pages);
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('no server address');
+  const origin = `http://127.0.0.1:${address.port}`;
+  const bundle = readFileSync(CONTENT_SCRIPT);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    chromium: execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim(),
+    machine: { cpus: os.cpus().length, loadAverageAtStart: os.loadavg().map((load) => round(load, 2)), repeats: REPEATS },
+    targets: TARGETS,
+    contentScript: { bytes: bundle.length, gzipBytes: gzipSync(bundle, { level: 9 }).length, evaluationMs: {} as Record<string, number> },
+    pages: {} as Record<string, unknown>,
+  };
+
+  const controlDir = controlBuild();
+  const plain = await openProfile();
+  const control = await openProfile(controlDir);
+  const withExtension = await openProfile(DIST);
+  try {
+    for (const rate of THROTTLE_RATES) {
+      (results.contentScript as { evaluationMs: Record<string, number> }).evaluationMs[`cpu${rate}x`] = await evaluationTime(plain, origin, rate);
+    }
+    for (const [name, kind] of [['table.html', 'table'], ['article.html', 'article']] as const) {
+      const page: Record<string, unknown> = { bytes: pages[name].length };
+      for (const rate of THROTTLE_RATES) {
+        const appendable = kind === 'table' ? appended : undefined;
+        const withoutRuns: RunResult[] = [];
+        const controlRuns: RunResult[] = [];
+        const withRuns: RunResult[] = [];
+        for (let repeat = 1; repeat <= REPEATS; repeat++) {
+          console.error(`… ${kind} at ${rate}× CPU, run ${repeat}/${REPEATS}`);
+          const withRun = await run(withExtension, `${origin}/${name}`, true, rate, appendable);
+          withRuns.push(withRun);
+          withoutRuns.push(await run(plain, `${origin}/${name}`, false, rate, appendable, withRun.windowMs));
+          controlRuns.push(await run(control, `${origin}/${name}`, false, rate, undefined, withRun.windowMs));
+        }
+        page[`cpu${rate}x`] = {
+          withoutExtension: median(withoutRuns),
+          emptyContentScript: median(controlRuns),
+          withExtension: median(withRuns),
+          runs: { withoutExtension: withoutRuns, emptyContentScript: controlRuns, withExtension: withRuns },
+        };
+      }
+      (results.pages as Record<string, unknown>)[kind] = page;
+    }
+  } finally {
+    await plain.close();
+    await control.close();
+    await withExtension.close();
+    rmSync(controlDir, { recursive: true, force: true });
+    server.close();
+  }
+
+  mkdirSync(resolve(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  const content = results.contentScript as { bytes: number; gzipBytes: number; evaluationMs: Record<string, number> };
+  console.log(`\nMedians of ${REPEATS} runs per cell; load average at the end ${os.loadavg().map((load) => load.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs.`);
+  console.log(`Content script dist/content/index.js: ${(content.bytes / 1024).toFixed(1)} KiB, ${(content.gzipBytes / 1024).toFixed(1)} KiB gzip; evaluation ${content.evaluationMs.cpu1x} ms (${content.evaluationMs.cpu4x} ms at 4× CPU throttling)`);
+  for (const kind of ['table', 'article'] as const) {
+    const page = (results.pages as Record<string, Record<string, Cell>>)[kind]!;
+    const rows: Row[] = [['metric', '1× CPU', '4× CPU', 'target (1×)']];
+    const both = (pick: (run: Cell) => string): [string, string] => [pick(page.cpu1x!), pick(page.cpu4x!)];
+    const one = page.cpu1x!;
+    const scan = one.withExtension.firstScan!;
+    rows.push(['nodes walked (elements + text)', ...both((r) => String(r.withExtension.firstScan?.nodes ?? '')), '']);
+    rows.push(['bare TreeWalker pass, ms', ...both((r) => String(r.withExtension.bareWalk.ms)), '']);
+    rows.push(['first scan: script time, ms', ...both((r) => String(r.withExtension.firstScan?.busyMs ?? '')), '']);
+    rows.push(['first scan: wall time, ms', ...both((r) => String(r.withExtension.firstScan?.wallMs ?? '')), `≤ ${TARGETS.firstScanMs[kind]} ${verdict(scan.wallMs <= TARGETS.firstScanMs[kind])}`]);
+    rows.push(['first scan done, ms after navigation', ...both((r) => String(r.withExtension.firstScan?.doneAtMs ?? '')), '']);
+    rows.push(['script ms per 1,000 nodes', ...both((r) => String(r.withExtension.firstScan?.msPer1000Nodes ?? '')), `≤ ${TARGETS.msPer1000Nodes} ${verdict(scan.msPer1000Nodes <= TARGETS.msPer1000Nodes)}`]);
+    rows.push(['slices / longest slice, ms', ...both((r) => `${r.withExtension.firstScan?.slices} / ${r.withExtension.firstScan?.longestSliceMs}`), '']);
+    rows.push(['longest observer callback, ms', ...both((r) => String(r.withExtension.firstScan?.longestCallbackMs)), '']);
+    const longestOwn = (r: Cell) =>
+      Math.max(r.withExtension.firstScan?.longestSliceMs ?? 0, r.withExtension.firstScan?.longestCallbackMs ?? 0, r.withExtension.append?.longestSliceMs ?? 0, r.withExtension.append?.longestCallbackMs ?? 0);
+    rows.push(['longest task of the extension, ms', ...both((r) => String(longestOwn(r))), `≤ ${TARGETS.longestTaskMs} ${verdict(longestOwn(one) <= TARGETS.longestTaskMs)}`]);
+    rows.push(['longest long task, DCL to scan end + 1 s (with / without)', ...both((r) => `${r.withExtension.longestTaskInWindowMs} / ${r.withoutExtension.longestTaskInWindowMs}`), '']);
+    rows.push(['extension script in long animation frames, ms', ...both((r) => String(r.withExtension.extensionScriptInLongFramesMs ?? '—')), '']);
+    rows.push(['noise floor: longest 8 ms page busy-loop slice, ms', ...both((r) => String(r.withoutExtension.noiseFloorSliceMs)), '']);
+    rows.push(['max frame gap after load, ms (with / without)', ...both((r) => `${r.withExtension.maxFrameGapMs} / ${r.withoutExtension.maxFrameGapMs}`), '']);
+    rows.push(['DOMContentLoaded, ms (with / empty script / without)', ...both((r) => `${r.withExtension.dclMs} / ${r.emptyContentScript.dclMs} / ${r.withoutExtension.dclMs}`), '']);
+    rows.push(['load, ms (with / empty script / without)', ...both((r) => `${r.withExtension.loadMs} / ${r.emptyContentScript.loadMs} / ${r.withoutExtension.loadMs}`), '']);
+    if (one.withExtension.append) {
+      const append = one.withExtension.append;
+      rows.push([`${APPENDED_ROWS} appended rows: script ms (+observers)`, ...both((r) => `${r.withExtension.append?.busyMs} (+${r.withExtension.append?.observerMs})`), `≤ ${TARGETS.appendMsPer1000Rows} ${verdict(append.busyMs + append.observerMs <= TARGETS.appendMsPer1000Rows)}`]);
+      rows.push([`${APPENDED_ROWS} appended rows: wall ms / longest slice`, ...both((r) => `${r.withExtension.append?.wallMs} / ${r.withExtension.append?.longestSliceMs}`), '']);
+      rows.push([`${APPENDED_ROWS} appended rows: the page's own append, ms`, ...both((r) => String(r.withExtension.append?.pageAppendMs)), '']);
+    }
+    printTable(`${kind === 'table' ? `${TABLE_ROWS.toLocaleString('en')}-row contact table` : `${(ARTICLE_BYTES / 1e6).toFixed(0)} MB article`} (${(Number(page.bytes) / 1e6).toFixed(2)} MB HTML)`, rows);
+  }
+  console.log(`\nJSON: ${RESULTS}`);
+}
+
+await main();

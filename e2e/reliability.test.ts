@@ -1,0 +1,156 @@
+/**
+ * Reliability end to end: the worker stopped ten times mid-call, the offscreen document closed
+ * under a call, the gateway restarted or refusing connections, and a long (accelerated) idle.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page, Worker } from 'playwright-core';
+import { startGateway, type Gateway, type GatewayOptions } from '../gateway/src/server.ts';
+import { launchExtensionUser, waitFor, type AppStateLike, type CallLike, type ExtensionUser } from './support/extension.ts';
+import { demoUser } from './support/demo-users.ts';
+
+const GATEWAY_OPTIONS: Partial<GatewayOptions> = { log: 'silent', auditTimeoutSeconds: 30, tokenTtlSeconds: 3600 };
+
+let gateway: Gateway;
+let port: number;
+let alice: ExtensionUser;
+let bob: ExtensionUser;
+
+const online = (state: AppStateLike) => state.connection.status === 'online';
+const liveCall = (state: AppStateLike): CallLike | undefined => state.calls.find((call) => call.phase !== 'ended');
+const noLiveCall = (state: AppStateLike) => !state.calls.some((call) => call.phase !== 'ended');
+
+async function intent(user: ExtensionUser, intentId: string, body: Record<string, unknown>) {
+  return user.send<{ ok: boolean; error?: string; value?: { callId?: string } }>({ type: 'ui/intent', intentId, intent: body });
+}
+
+let intentCounter = 0;
+const nextIntentId = () => `reliability-${Date.now()}-${++intentCounter}`;
+
+/** alice calls bob and bob answers; returns alice's call id once both are connected. */
+async function connectCall(): Promise<string> {
+  const made = await intent(alice, nextIntentId(), { kind: 'make', destination: 'bob', video: false });
+  assert.ok(made.ok, `make failed: ${made.error}`);
+  const ringing = await bob.waitForState((state) => liveCall(state)?.phase === 'ringing', 'bob ringing', 30_000);
+  const answered = await intent(bob, nextIntentId(), { kind: 'answer', callId: liveCall(ringing)?.id, video: false });
+  assert.ok(answered.ok, `answer failed: ${answered.error}`);
+  const connected = await alice.waitForState((state) => liveCall(state)?.phase === 'connected', 'alice connected', 30_000);
+  return liveCall(connected)?.id ?? '';
+}
+
+async function receivedBytes(user: ExtensionUser): Promise<number> {
+  return (await user.diagnostics()).media[0]?.bytesReceived ?? 0;
+}
+
+async function audioGrows(user: ExtensionUser, what: string): Promise<void> {
+  const start = await receivedBytes(user);
+  await waitFor(async () => (await receivedBytes(user)) > start + 2000, what, 20_000);
+}
+
+async function extensionWorker(user: ExtensionUser): Promise<Worker> {
+  return waitFor(async () => user.context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')), 'the extension worker');
+}
+
+before(async () => {
+  gateway = await startGateway({ ...GATEWAY_OPTIONS, port: 0 });
+  port = gateway.port;
+  alice = await launchExtensionUser({ ...demoUser('alice'), port });
+  bob = await launchExtensionUser({ ...demoUser('bob'), port });
+  await alice.waitForState(online, 'alice online');
+  await bob.waitForState(online, 'bob online');
+});
+
+after(async () => {
+  await alice?.close();
+  await bob?.close();
+  await gateway?.close();
+});
+
+describe('reliability', () => {
+  test('the worker is stopped 10 times during one call; audio continues and every intent acts exactly once', async () => {
+    const callId = await connectCall();
+    await audioGrows(alice, 'audio at the start');
+    let expectedMuted = false;
+    for (let round = 1; round <= 10; round++) {
+      await alice.stopServiceWorker();
+      const popup: Page = await alice.openPopup();
+      const current = popup.getByRole('region', { name: 'Current call' });
+      await current.getByTestId('call-phase').getByText('Connected').waitFor({ timeout: 20_000 });
+      if (round % 2 === 1) {
+        // A toggle through the popup after a restart: exactly one toggle must result.
+        await current.getByRole('button', { name: expectedMuted ? 'Unmute' : 'Mute' }).click();
+        expectedMuted = !expectedMuted;
+        await alice.waitForState((state) => liveCall(state)?.muted === expectedMuted, `mute is ${expectedMuted} after round ${round}`);
+      } else {
+        // The same intent delivered twice (as a retry after a restart would) acts once.
+        const id = nextIntentId();
+        const kind = expectedMuted ? 'unmute' : 'mute';
+        const first = await intent(alice, id, { kind, callId });
+        await alice.stopServiceWorker();
+        const second = await intent(alice, id, { kind, callId });
+        assert.deepEqual(first, second, 'a replayed intent returns the first result');
+        expectedMuted = !expectedMuted;
+        await alice.waitForState((state) => liveCall(state)?.muted === expectedMuted, `mute is ${expectedMuted} after round ${round}`);
+      }
+      await popup.close();
+    }
+    const state = await alice.state();
+    assert.equal(liveCall(state)?.phase, 'connected');
+    assert.equal(liveCall(state)?.muted, expectedMuted);
+    await audioGrows(alice, 'audio after ten worker stops');
+    await audioGrows(bob, 'audio at bob after ten worker stops');
+
+    // One hang-up, replayed across a worker stop, ends the call once and never errors on the far side.
+    const hangUp = nextIntentId();
+    const first = await intent(alice, hangUp, { kind: 'end', callId });
+    await alice.stopServiceWorker();
+    const replay = await intent(alice, hangUp, { kind: 'end', callId });
+    assert.ok(first.ok, `hang-up failed: ${first.error}`);
+    assert.deepEqual(first, replay);
+    await alice.waitForState(noLiveCall, 'alice ended');
+    await bob.waitForState(noLiveCall, 'bob ended');
+  });
+
+  test('the offscreen document is closed under a call: the user is told, the phone comes back, the next call works', async () => {
+    await connectCall();
+    const worker = await extensionWorker(alice);
+    await Promise.race([
+      worker.evaluate(() => chrome.offscreen.closeDocument()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('closeDocument did not return')), 10_000)),
+    ]);
+    const lost = await alice.waitForState((state) => state.calls.some((call) => /Call lost/.test(call.endReason ?? '')) && noLiveCall(state), 'the lost call shown as ended', 20_000);
+    assert.ok(noLiveCall(lost));
+    await alice.waitForState(online, 'alice online again with a new phone', 60_000);
+    // bob's side learns through the gateway's audit timeout that alice's phone is gone.
+    await bob.waitForState(noLiveCall, 'bob’s side of the lost call ends', 90_000);
+    await connectCall();
+    await audioGrows(alice, 'audio in the call after recovery');
+    await intent(alice, nextIntentId(), { kind: 'end', callId: liveCall(await alice.state())?.id });
+    await bob.waitForState(noLiveCall, 'bob ended');
+  });
+
+  test('the gateway restarts during a call: both sides end cleanly, reconnect, and the next call works', async () => {
+    await connectCall();
+    await gateway.close();
+    await alice.waitForState((state) => state.connection.status === 'offline' && Boolean(state.connection.reason), 'alice offline with a reason', 60_000);
+    gateway = await startGateway({ ...GATEWAY_OPTIONS, port });
+    await alice.waitForState((state) => online(state) && noLiveCall(state), 'alice online, the dead call ended', 120_000);
+    await bob.waitForState((state) => online(state) && noLiveCall(state), 'bob online, the dead call ended', 120_000);
+    await connectCall();
+    await intent(alice, nextIntentId(), { kind: 'end', callId: liveCall(await alice.state())?.id });
+    await bob.waitForState(noLiveCall, 'bob ended');
+  });
+
+  test('the gateway refuses connections for a while: offline with a reason, then back online', async () => {
+    gateway.setRefuseConnections(true);
+    gateway.dropWebSockets();
+    const offline = await alice.waitForState((state) => state.connection.status !== 'online', 'alice notices the outage', 60_000);
+    assert.notEqual(offline.connection.status, 'online');
+    gateway.setRefuseConnections(false);
+    await alice.waitForState(online, 'alice back online', 120_000);
+    await bob.waitForState(online, 'bob back online', 120_000);
+    await connectCall();
+    await intent(alice, nextIntentId(), { kind: 'end', callId: liveCall(await alice.state())?.id });
+    await bob.waitForState(noLiveCall, 'bob ended');
+  });
+});

@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { detect } from './index';
+import type { CountryCode } from './types';
+
+/** [matched text, dial] pairs, in order. */
+function found(text: string, defaultCountry: CountryCode = 'US'): [string, string][] {
+  return detect(text, { defaultCountry }).map((d) => [d.text, d.dial]);
+}
+
+function none(text: string, defaultCountry: CountryCode = 'US'): void {
+  expect(found(text, defaultCountry), text).toEqual([]);
+}
+
+describe('detect: phone numbers in national notation', () => {
+  it.each([
+    ['(415) 555-0101', '+14155550101'],
+    ['415-555-0101', '+14155550101'],
+    ['415.555.0101', '+14155550101'],
+    ['415 555 0101', '+14155550101'],
+    ['4155550101', '+14155550101'],
+    ['1-415-555-0101', '+14155550101'],
+    ['1 (415) 555-0101', '+14155550101'],
+    ['(415)555-0101', '+14155550101'],
+    ['1-800-555-0199', '+18005550199'],
+  ])('US %s', (text, dial) => {
+    expect(found(`Call ${text} now.`)).toEqual([[text, dial]]);
+  });
+
+  it.each<[CountryCode, string, string]>([
+    ['GB', '020 7946 0958', '+442079460958'],
+    ['GB', '(020) 7946 0958', '+442079460958'],
+    ['GB', '07400 123456', '+447400123456'],
+    ['GB', '0800 123 4567', '+448001234567'],
+    ['DE', '030 1234567', '+49301234567'],
+    ['DE', '030/1234567', '+49301234567'],
+    ['DE', '030 / 1234567', '+49301234567'],
+    ['DE', '(030) 1234567', '+49301234567'],
+    ['DE', '0151 12345678', '+4915112345678'],
+    ['DE', '01511 2345678', '+4915112345678'],
+    ['FR', '01 23 45 67 89', '+33123456789'],
+    ['FR', '01.23.45.67.89', '+33123456789'],
+    ['FR', '06-12-34-56-78', '+33612345678'],
+    ['FR', '0123456789', '+33123456789'],
+    ['IN', '98765 43210', '+919876543210'],
+    ['IN', '9876543210', '+919876543210'],
+    ['IN', '098765 43210', '+919876543210'],
+    ['IN', '022 2345 6789', '+912223456789'],
+    ['IN', '022-23456789', '+912223456789'],
+    ['BR', '(11) 91234-5678', '+5511912345678'],
+    ['BR', '11 91234-5678', '+5511912345678'],
+    ['BR', '(21) 2345-6789', '+552123456789'],
+    ['BR', '0800 123 4567', '+558001234567'],
+    ['JP', '03-1234-5678', '+81312345678'],
+    ['JP', '090-1234-5678', '+819012345678'],
+    ['JP', '03(1234)5678', '+81312345678'],
+    ['JP', '０３－１２３４－５６７８', '+81312345678'],
+    ['JP', '0120-123-456', '+81120123456'],
+    ['AU', '(02) 9876 5432', '+61298765432'],
+    ['AU', '02 9876 5432', '+61298765432'],
+    ['AU', '0412 345 678', '+61412345678'],
+    ['AU', '1300 123 456', '+611300123456'],
+    ['AU', '13 12 51', '+61131251'],
+  ])('%s %s', (country, text, dial) => {
+    expect(found(`Tel: ${text}`, country)).toEqual([[text, dial]]);
+  });
+});
+
+describe('detect: international notation and call prefixes', () => {
+  it.each<[CountryCode, string, string]>([
+    ['US', '+44 20 7946 0958', '+442079460958'],
+    ['US', '+44 (0)20 7946 0958', '+442079460958'],
+    ['US', '+44 (0) 20 7946 0958', '+442079460958'],
+    ['US', '+442079460958', '+442079460958'],
+    ['US', '+49-30-1234567', '+49301234567'],
+    ['US', '+49 030 1234567', '+49301234567'],
+    ['US', '+33.1.23.45.67.89', '+33123456789'],
+    ['US', '+1 (415) 555-0101', '+14155550101'],
+    ['US', '011 44 20 7946 0958', '+442079460958'],
+    ['DE', '00 49 30 901820', '+4930901820'],
+    ['DE', '0044 20 7946 0958', '+442079460958'],
+    ['US', '0049 30 901820', '+4930901820'],
+    ['GB', '(+91) 98765 43210', '+919876543210'],
+    ['JP', '+81 3-1234-5678', '+81312345678'],
+    ['JP', '＋８１ ３ １２３４ ５６７８', '+81312345678'],
+  ])('%s reads %s', (country, text, dial) => {
+    expect(found(`Phone ${text}.`, country)).toEqual([[text, dial]]);
+  });
+
+  it('reads numbers of other countries in international notation whatever the default', () => {
+    expect(found('London +44 20 7946 0958, Berlin +49 30 901820, Mumbai +91 22 2345 6789', 'JP')).toEqual([
+      ['+44 20 7946 0958', '+442079460958'],
+      ['+49 30 901820', '+4930901820'],
+      ['+91 22 2345 6789', '+912223456789'],
+    ]);
+  });
+
+  it('reads Canadian numbers with a US default (shared calling code)', () => {
+    expect(found('Vancouver: 604-223-1234')).toEqual([['604-223-1234', '+16042231234']]);
+  });
+});
+
+describe('detect: extensions', () => {
+  it.each([
+    ['415-555-0101 x 204', '204'],
+    ['415-555-0101 x204', '204'],
+    ['415-555-0101x204', '204'],
+    ['415-555-0101 ext. 204', '204'],
+    ['415-555-0101 ext 204', '204'],
+    ['415-555-0101, ext. 204', '204'],
+    ['415-555-0101 Ext: 204', '204'],
+    ['415-555-0101 extension 204', '204'],
+    ['415-555-0101 #204', '204'],
+    ['415-555-0101 (ext. 204)', '204'],
+    ['212.555.0199 x 9', '9'],
+  ])('%s', (text, ext) => {
+    const [d] = detect(`Call ${text} today`, { defaultCountry: 'US' });
+    expect(d?.text).toBe(text);
+    expect(d?.extension).toBe(ext);
+    expect(d?.dial).toBe(`${d?.dial.split(';')[0]};ext=${ext}`);
+    expect(d?.display).toMatch(new RegExp(` ext\\. ${ext}$`));
+  });
+
+  it('takes no extension from a following word or a bare number', () => {
+    expect(detect('415-555-0101 xylophone', { defaultCountry: 'US' })[0]?.extension).toBeUndefined();
+    expect(detect('415-555-0101 and 204 more', { defaultCountry: 'US' })[0]?.extension).toBeUndefined();
+  });
+});
+
+describe('detect: placement in text', () => {
+  it('finds numbers at the start and end of lines, in parentheses, tables and labels', () => {
+    const text = '415-555-0101 main\nFax: 415-555-0102\n(415-555-0103)\n| Support | 415-555-0104 |\nlast 415-555-0105';
+    expect(found(text).map(([, dial]) => dial)).toEqual(['+14155550101', '+14155550102', '+14155550103', '+14155550104', '+14155550105']);
+  });
+
+  it('gives UTF-16 offsets into the input', () => {
+    const text = '📞 電話：03-1234-5678（代表）';
+    const [d] = detect(text, { defaultCountry: 'JP' });
+    expect(d).toBeDefined();
+    expect(text.slice(d!.start, d!.end)).toBe('03-1234-5678');
+    expect(d!.text).toBe('03-1234-5678');
+  });
+
+  it('includes a leading "(" and its ")" in the span', () => {
+    const [d] = detect('Call (415) 555-0101.', { defaultCountry: 'US' });
+    expect(d?.text).toBe('(415) 555-0101');
+  });
+
+  it('separates numbers listed with commas, slashes and "or"', () => {
+    expect(found('030 1234567, 030 7654321 / 040 1234567 or 089 1234567', 'DE').map(([, d]) => d)).toEqual([
+      '+49301234567',
+      '+49307654321',
+      '+49401234567',
+      '+49891234567',
+    ]);
+  });
+
+  it('splits two national numbers written one after the other', () => {
+    expect(found('Mobile: (06221) 558744 089 9324376', 'DE')).toEqual([
+      ['(06221) 558744', '+496221558744'],
+      ['089 9324376', '+49899324376'],
+    ]);
+  });
+
+  it('has kind, display and dial for phones', () => {
+    const [d] = detect('Tel 020 7946 0958', { defaultCountry: 'GB' });
+    expect(d).toEqual({ start: 4, end: 17, kind: 'phone', text: '020 7946 0958', dial: '+442079460958', display: '+44 20 7946 0958' });
+    expect(JSON.parse(JSON.stringify(d))).toMatchObject({ display: '+44 20 7946 0958' });
+  });
+});
+
+describe('detect: national numbers need their trunk prefix where it is always written', () => {
+  it.each<[CountryCode, string]>([
+    ['DE', '30 1234567'],
+    ['GB', '20 7946 0958'],
+    ['FR', '1 23 45 67 89'],
+    ['JP', '3-1234-5678'],
+    ['AU', '2 9876 5432'],
+  ])('%s %s', (country, text) => none(`Number ${text} here`, country));
+
+  it('but not in India, Brazil or the US, where it is optional or never written', () => {
+    expect(found('98765 43210', 'IN')).toHaveLength(1);
+    expect(found('(11) 3333-4444', 'BR')).toHaveLength(1);
+    expect(found('415 555 0101', 'US')).toHaveLength(1);
+  });
+});
+
+describe('detect: look-alikes are not phone numbers', () => {
+  it.each<[string, CountryCode]>([
+    // dates and times
+    ['12.03.2024', 'DE'],
+    ['2024/03/12 10:22:33', 'JP'],
+    ['2024-03-12T10:22:33Z', 'US'],
+    ['2024-03-12 10:22:33.123+05:30', 'IN'],
+    ['03/12/2024 10:22 PM', 'US'],
+    ['20240312102233', 'US'],
+    ['12-03-2024', 'IN'],
+    ['2024.03.12', 'JP'],
+    // prices and amounts
+    ['$1,234,567.00', 'US'],
+    ['1.234.567,00 €', 'DE'],
+    ['€ 1.234.567', 'DE'],
+    ['R$ 1.234.567,89', 'BR'],
+    ['₹1,23,45,678', 'IN'],
+    ['1 234 567 €', 'FR'],
+    ['Total: 98765432 EUR', 'IN'],
+    ['12345678円', 'JP'],
+    ['population 83 200 000', 'DE'],
+    // identifiers
+    ['Order #1234567890', 'US'],
+    ['Order No. 4155550101', 'US'],
+    ['Invoice 2024001234', 'US'],
+    ['INV-2024-0012345', 'US'],
+    ['Bestellnummer 0301234567', 'DE'],
+    ['SKU: 12-3456-7890', 'US'],
+    ['Tracking: 1Z999AA10123456784', 'US'],
+    ['FedEx 7712 3456 7890', 'US'],
+    ['№ 4155550101', 'US'],
+    ['CPF 119.876.543-21', 'BR'],
+    ['12.345.678/0001-90', 'BR'],
+    ['NHS 943 476 5919', 'GB'],
+    ['SIRET 732 829 320 00074', 'US'],
+    // postal codes
+    ['San Francisco, CA 94103-1234', 'US'],
+    ['SP 01310-100', 'BR'],
+    ['〒100-0001', 'JP'],
+    // addresses
+    ['192.168.100.200', 'US'],
+    ['10.0.0.1:8080', 'DE'],
+    ['2001:0db8:85a3:0000:0000:8a2e:0370:7334', 'US'],
+    ['fe80::1ff:fe23:4567:890a', 'US'],
+    // cards, bank accounts, books
+    ['4111 1111 1111 1111', 'US'],
+    ['4111-1111-1111-1111', 'DE'],
+    ['3782 822463 10005', 'US'],
+    ['DE89 3704 0044 0532 0130 00', 'DE'],
+    ['GB29 NWBK 6016 1331 9268 19', 'US'],
+    ['DE89370400440532013000', 'DE'],
+    ['978-3-16-148410-0', 'DE'],
+    ['ISBN 0-306-40615-2', 'US'],
+    ['978 3 16 148410 0', 'US'],
+    // versions and timestamps
+    ['v10.2.3.4567', 'US'],
+    ['10.2.3.4567', 'US'],
+    ['Chrome/120.0.6099.109', 'US'],
+    ['1700000000', 'IN'],
+    ['1700000000123', 'IN'],
+    ['created 1722345678', 'IN'],
+    ['updated 1722345678', 'BR'],
+    ['ts=1133334444', 'BR'],
+    // URLs and e-mail addresses
+    ['https://x.com/4155550101', 'US'],
+    ['https://example.com/item?id=4155550101&ref=0301234567', 'DE'],
+    ['www.example.de/kontakt/0301234567', 'DE'],
+    ['example.com/p/4155550101', 'US'],
+    ['4155550101@example.com', 'US'],
+    ['john.4155550101@example.com', 'US'],
+    ['0301234567.sales@example.de', 'DE'],
+    // coordinates, measures, misc
+    ['37.7749, -122.4194', 'US'],
+    ['48.8566° N, 2.3522° E', 'FR'],
+    ['-33.868820, 151.209290', 'AU'],
+    ['1920x1080', 'US'],
+    ['4155550101ms', 'US'],
+    ['ABC4155550101', 'US'],
+    ['-4155550101', 'US'],
+    ['12 34 56 78 90', 'US'],
+    ['3.1415926535', 'US'],
+  ])('%s (%s)', (text, country) => none(text, country));
+
+  it('keeps a number that follows a look-alike', () => {
+    expect(found('12.03.2024 (415) 555-0101')).toEqual([['(415) 555-0101', '+14155550101']]);
+    expect(found('Order #1234567890 — questions? Call 415-555-0101')).toEqual([['415-555-0101', '+14155550101']]);
+    expect(found('19,99 € 0412 345 678', 'AU')).toEqual([['0412 345 678', '+61412345678']]);
+  });
+
+  it('picks look-alikes out of rows that also hold a number', () => {
+    // a card (Luhn) followed by a number, a number followed by a card
+    expect(found('6011 1111 1111 1117 0161 496 0000', 'GB')).toEqual([['0161 496 0000', '+441614960000']]);
+    expect(found('Tel.: 089 9837800 4111 1111 1111 1111', 'DE')).toEqual([['089 9837800', '+49899837800']]);
+    // an IBAN, then a number
+    expect(found('DE89 3704 0044 0532 0130 00 0301234567', 'DE')).toEqual([['0301234567', '+49301234567']]);
+    expect(found('GB29 NWBK 6016 1331 9268 19 (011 61 408 281 328)')).toEqual([['011 61 408 281 328', '+61408281328']]);
+    // an ISBN in groups, then a number
+    expect(found('978 3 16 148410 0 030 1234567', 'DE')).toEqual([['030 1234567', '+49301234567']]);
+    // a date after the number: "23 May" is not part of it
+    expect(found('Call +91 1800-279-0590 23 May 1996', 'IN')).toEqual([['+91 1800-279-0590', '+9118002790590']]);
+    // a currency sign that opens the next amount does not close the number
+    expect(found('Fax: +33 800 18 05 38 € 89.547.584,09', 'FR')).toEqual([['+33 800 18 05 38', '+33800180538']]);
+    // a number after an identifier written as one long group
+    expect(found('Customer ID 50327342745 02210378615', 'DE')).toEqual([['02210378615', '+492210378615']]);
+  });
+
+  it('does not take a code of letters and digits for the start of a number', () => {
+    none('UPS 1Z 999 AA1 01 2345 6784', 'FR');
+    none('ABC123 4155550101');
+    expect(found('P1 (11) 91476-6700', 'BR')).toEqual([['(11) 91476-6700', '+5511914766700']]);
+    none('0.3547111 28.7106', 'DE');
+  });
+
+  it('keeps a labelled number that looks like a timestamp', () => {
+    expect(found('Tel 1722345678', 'IN')).toEqual([['1722345678', '+911722345678']]);
+    expect(found('☎ 1133334444', 'BR')).toEqual([['1133334444', '+551133334444']]);
+    expect(found('(11) 3333-4444', 'BR')).toEqual([['(11) 3333-4444', '+551133334444']]);
+  });
+
+  it('does not read a calling code written without "+"', () => {
+    none('ref 442079460958', 'GB');
+    none('4930901820', 'DE');
+  });
+
+  it('reports only valid numbers', () => {
+    none('555-555-5555');
+    none('123-456-7890');
+    none('+1 123 456 7890');
+    none('+1 415 555 010');
+  });
+});
+
+describe('detect: input edge cases', () => {
+  it('handles empty and tiny input', () => {
+    expect(detect('', { defaultCountry: 'US' })).toEqual([]);
+    expect(detect('12', { defaultCountry: 'US' })).toEqual([]);
+  });
+
+  it('handles long runs of digits and separators without trouble', () => {
+    const text = '7 '.repeat(5000) + '415-555-0101 ' + '9'.repeat(10000) + ' ' + '1.'.repeat(3000);
+    const started = performance.now();
+    expect(found(text)).toEqual([['415-555-0101', '+14155550101']]);
+    expect(found('1 '.repeat(5000) + '415-555-0101').map(([, dial]) => dial)).toEqual(['+14155550101']);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('is deterministic and independent of earlier calls (caches)', () => {
+    const text = 'Tel 030 1234567 / ts 1700000000';
+    const first = found(text, 'DE');
+    found('030 1234567', 'US');
+    expect(found(text, 'DE')).toEqual(first);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isSkipped, mayContainCallable, type ElementFacts } from './node-filter';
+
+const HTML = 'http://www.w3.org/1999/xhtml';
+
+function element(localName: string, attributes: Record<string, string> = {}, namespaceURI: string | null = HTML): ElementFacts {
+  return {
+    localName,
+    namespaceURI,
+    hasAttributes: () => Object.keys(attributes).length > 0,
+    getAttribute: (name) => attributes[name] ?? null,
+  };
+}
+
+describe('node filter', () => {
+  it('scans ordinary content elements', () => {
+    for (const name of ['p', 'td', 'span', 'div', 'li', 'a', 'address', 'button', 'pre']) expect(isSkipped(element(name)), name).toBe(false);
+    expect(isSkipped(element('a', { href: 'https://example.com/contact' }))).toBe(false);
+    expect(isSkipped(element('div', { class: 'contact-card', role: 'region', contenteditable: 'false' }))).toBe(false);
+  });
+
+  it('skips code, styles, form fields and embedded content', () => {
+    for (const name of ['script', 'style', 'noscript', 'template', 'textarea', 'input', 'select', 'option', 'code', 'kbd', 'time', 'iframe', 'canvas']) {
+      expect(isSkipped(element(name)), name).toBe(true);
+    }
+  });
+
+  it('skips SVG and MathML by namespace', () => {
+    expect(isSkipped(element('text', {}, 'http://www.w3.org/2000/svg'))).toBe(true);
+    expect(isSkipped(element('mi', {}, 'http://www.w3.org/1998/Math/MathML'))).toBe(true);
+  });
+
+  it('skips editable regions and text widgets', () => {
+    expect(isSkipped(element('div', { contenteditable: '' }))).toBe(true);
+    expect(isSkipped(element('div', { contenteditable: 'true' }))).toBe(true);
+    expect(isSkipped(element('div', { contenteditable: 'plaintext-only' }))).toBe(true);
+    expect(isSkipped(element('div', { role: 'textbox' }))).toBe(true);
+    expect(isSkipped(element('div', { role: ' Combobox ' }))).toBe(true);
+  });
+
+  it('skips code editors by class', () => {
+    expect(isSkipped(element('div', { class: 'CodeMirror cm-s-default' }))).toBe(true);
+    expect(isSkipped(element('div', { class: 'editor monaco-editor vs' }))).toBe(true);
+    expect(isSkipped(element('div', { class: 'cm-editor' }))).toBe(true);
+    expect(isSkipped(element('div', { class: 'my-CodeMirrorish' }))).toBe(false);
+  });
+
+  it('leaves call links to the link mode', () => {
+    for (const href of ['tel:+14155550101', 'TEL:555', ' sip:bob@example.com', 'sips:a@b.example', 'callto:+1415']) {
+      expect(isSkipped(element('a', { href })), href).toBe(true);
+    }
+    expect(isSkipped(element('a', { href: 'mailto:bob@example.com' }))).toBe(false);
+  });
+
+  it('prefilters text cheaply', () => {
+    expect(mayContainCallable('Call (415) 555-0101')).toBe(true);
+    expect(mayContainCallable('Ｔｅｌ：０３－１２３４－５６７８')).toBe(true);
+    expect(mayContainCallable('sip:bob@example.com')).toBe(true);
+    expect(mayContainCallable('SIPS:bob@example.com')).toBe(true);
+    expect(mayContainCallable('Hello, world! No numbers here.')).toBe(false);
+    expect(mayContainCallable('12')).toBe(false);
+    expect(mayContainCallable('ada.lovelace12345@example.com, 2024')).toBe(true);
+    expect(mayContainCallable('ada.lovelace123@example.com')).toBe(false);
+    expect(mayContainCallable('Dial tel:911')).toBe(true);
+    expect(mayContainCallable('x'.repeat(100_000) + '12345')).toBe(false);
+  });
+});

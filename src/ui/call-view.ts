@@ -1,0 +1,29 @@
+/** Words and choices about calls that the popup and the call window share. */
+import type { CallView, ConnectionStatus } from '../shared/state';
+
+export function isRingingIncoming(call: CallView): boolean {
+  return call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined;
+}
+
+export function phaseLabel(call: CallView, connection: ConnectionStatus): string {
+  switch (call.phase) {
+    case 'initiating':
+      return call.direction === 'outgoing' ? 'Calling…' : 'Incoming call…';
+    case 'ringing':
+      return call.direction === 'outgoing' ? 'Ringing…' : 'Ringing';
+    case 'connected':
+    case 'on-hold':
+      // Media may still flow, but signalling is down: say so until the phone is back online.
+      if (connection !== 'online') return 'Reconnecting…';
+      if (call.phase === 'connected') return 'Connected';
+      return call.remoteHold && !call.localHold ? 'Held by the other party' : 'On hold';
+    case 'ended':
+      return 'Ended';
+  }
+}
+
+/** The call the user is talking on (connected and not held by us), else the newest live one. */
+export function primaryCall(calls: CallView[]): CallView | undefined {
+  const live = calls.filter((call) => call.phase !== 'ended' && !isRingingIncoming(call));
+  return live.find((call) => call.phase === 'connected' && !call.localHold) ?? live.at(-1);
+}
