@@ -33,15 +33,16 @@ async function intent(user: ExtensionUser, body: Record<string, unknown>): Promi
   return user.send({ type: 'ui/intent', intentId: `notifications-e2e-${Date.now()}-${++intentCounter}`, intent: body });
 }
 
-/** alice calls bob; resolves with bob's ringing call, its notification and a mark in the server's event log. */
-async function aliceCallsBob(): Promise<{ call: CallLike; notification: ShownNotification; mark: number }> {
+/** alice calls bob; resolves with bob's ringing call, alice's call id, the notification and a mark in the server's event log. */
+async function aliceCallsBob(): Promise<{ call: CallLike; aliceCallId: string; notification: ShownNotification; mark: number }> {
   const mark = notifications.events().length;
+  const shownBefore = new Set(notifications.list().map((shown) => shown.id));
   const made = await intent(alice, { kind: 'make', destination: 'bob', video: false });
-  assert.ok(made.ok, `alice could not dial bob: ${made.error}`);
+  assert.ok(made.ok && made.value?.callId, `alice could not dial bob: ${made.error ?? JSON.stringify(made)}`);
   const state = await bob.waitForState((candidate) => liveCall(candidate)?.direction === 'incoming', 'bob to get the incoming call', 20_000);
   const call = liveCall(state)!;
-  const notification = await notifications.waitFor((shown) => isIncomingCall(shown) && shown.body.includes(ALICE_NAME), `bob's "Incoming call" notification for ${call.id}`);
-  return { call, notification, mark };
+  const notification = await notifications.waitFor((shown) => !shownBefore.has(shown.id) && isIncomingCall(shown) && shown.body.includes(ALICE_NAME), `a new "Incoming call" notification naming ${ALICE_NAME} for bob's call ${call.id}`);
+  return { call, aliceCallId: made.value.callId, notification, mark };
 }
 
 /** How often Chromium asked the desktop to show an "Incoming call" since `mark`: once per call, or the user sees duplicates. */
@@ -93,6 +94,17 @@ async function extensionWorkerTargets(user: ExtensionUser): Promise<string[]> {
   return targetInfos.filter((target) => target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${user.extensionId}/`)).map((target) => target.url);
 }
 
+/** Ids of bob's page targets that show the popup (the control page, popup tabs, the real toolbar popup). */
+async function popupTargets(user: ExtensionUser): Promise<string[]> {
+  browserCdp ??= await user.context.browser()!.newBrowserCDPSession();
+  const { targetInfos } = (await browserCdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+  return targetInfos.filter((target) => target.type === 'page' && target.url === user.url('popup/index.html')).map((target) => target.targetId);
+}
+
+async function closeTargets(ids: string[]): Promise<void> {
+  for (const targetId of ids) await browserCdp?.send('Target.closeTarget', { targetId });
+}
+
 function extensionWorker(user: ExtensionUser): Worker {
   const worker = user.context.serviceWorkers().find((candidate) => candidate.url().startsWith(`chrome-extension://${user.extensionId}/`));
   assert.ok(worker, `bob's extension service worker is running (workers: ${user.context.serviceWorkers().map((w) => w.url()).join(', ') || 'none'})`);
@@ -117,7 +129,10 @@ function scenario(name: string, body: () => Promise<void>): void {
         notifications.describe(),
       ].join('\n');
       if (error instanceof Error) {
-        error.message = `${error.message}\n--- context ---\n${context}`;
+        // The reporter prints the stack, which captured the message when the error was made.
+        const original = error.message;
+        error.message = `${original}\n--- context ---\n${context}`;
+        if (error.stack?.includes(original)) error.stack = error.stack.replace(original, error.message);
         throw error;
       }
       throw new Error(`${String(error)}\n--- context ---\n${context}`);
@@ -130,7 +145,7 @@ before(async () => {
   gateway = await startGateway({ port: 0, log: 'silent' });
   alice = await launchExtensionUser({ ...demoUser('alice'), port: gateway.port });
   // Only bob's browser talks to the fake notification server.
-  bob = await launchExtensionUser({ ...demoUser('bob'), port: gateway.port }, { env: notifications.env, extraArgs: ['--autoplay-policy=document-user-activation-required'] });
+  bob = await launchExtensionUser({ ...demoUser('bob'), port: gateway.port }, { env: notifications.env });
   await alice.waitForState(online, 'alice online');
   await bob.waitForState(online, 'bob online');
 });
@@ -146,7 +161,7 @@ describe('incoming call notifications', () => {
   afterEach(endAllCalls);
 
   scenario('Answer on the notification (D-Bus ActionInvoked) connects with audio both ways; the ringtone plays only while ringing', async () => {
-    const { call, notification, mark } = await aliceCallsBob();
+    const { call, aliceCallId, notification, mark } = await aliceCallsBob();
     const labels = notification.actions.map((action) => action.label);
     assert.ok(labels.includes('Answer') && labels.includes('Decline'), `the notification offers Answer and Decline (actions: ${JSON.stringify(notification.actions)})`);
     assert.equal(notification.body.split('\n')[0], ALICE_NAME, 'the caller’s name is the first line of the body');
@@ -165,16 +180,25 @@ describe('incoming call notifications', () => {
     assert.ok(!notifications.list().some(isMissedCall), `an answered call is not missed.\n${notifications.describe()}`);
     assert.equal(incomingNotifiesSince(mark), 1, `one call, one "Incoming call" notification.\n${notifications.describe()}`);
 
-    const ended = await intent(alice, { kind: 'end', callId: liveCall(await alice.state())!.id });
+    const ended = await intent(alice, { kind: 'end', callId: aliceCallId });
     assert.ok(ended.ok, `alice could not hang up: ${ended.error}`);
     await bob.waitForState(noLiveCall, 'bob’s call to end');
   });
 
-  scenario('Decline on the notification rejects the call: alice’s call ends and nothing counts as missed', async () => {
-    const { notification } = await aliceCallsBob();
+  scenario('a body click opens the popup; Decline on the notification rejects the call: alice’s call ends and nothing counts as missed', async () => {
+    const { aliceCallId, notification } = await aliceCallsBob();
+    // A click on the body (the "default" action) opens the toolbar popup, where the call can be handled.
+    const popupsBefore = await popupTargets(bob);
+    notifications.invokeAction(notification.id, 'default');
+    const opened = await waitFor(async () => {
+      const now = await popupTargets(bob);
+      return now.length > popupsBefore.length ? now.filter((id) => !popupsBefore.includes(id)) : undefined;
+    }, 'a click on the notification body to open the call console (chrome.action.openPopup)', 10_000);
+    assert.ok(notifications.list().some((shown) => shown.id === notification.id), 'the ringing notification stays after a body click, so Decline is still there');
+    await closeTargets(opened);
     notifications.invokeAction(notification.id, 'Decline');
-    const aliceState = await alice.waitForState((state) => noLiveCall(state) && state.calls.length > 0, 'alice’s call to end after bob declined');
-    assert.ok(aliceState.calls.at(-1)?.endReason, 'alice is told why the call ended');
+    const aliceState = await alice.waitForState((state) => state.calls.find((candidate) => candidate.id === aliceCallId)?.phase === 'ended', 'alice’s call to end after bob declined');
+    assert.ok(aliceState.calls.find((candidate) => candidate.id === aliceCallId)?.endReason, 'alice is told why the call ended');
     await bob.waitForState(noLiveCall, 'bob to have no call left');
     await notifications.waitForGone(notification.id, 'the ringing notification closes once declined', 10_000);
     await waitFor(async () => !(await ringtonePlaying(bob)) || undefined, 'the ringtone to stop after declining', 10_000);
@@ -185,10 +209,8 @@ describe('incoming call notifications', () => {
   });
 
   scenario('the caller hangs up while ringing: the notification goes, a missed-call notice and badge 1 appear, the popup clears them', async () => {
-    const { call, notification } = await aliceCallsBob();
-    const made = liveCall(await alice.state());
-    assert.ok(made, 'alice has a call to cancel');
-    const cancelled = await intent(alice, { kind: 'end', callId: made.id });
+    const { call, aliceCallId, notification } = await aliceCallsBob();
+    const cancelled = await intent(alice, { kind: 'end', callId: aliceCallId });
     assert.ok(cancelled.ok, `alice could not cancel: ${cancelled.error}`);
 
     await notifications.waitForGone(notification.id, 'the ringing notification closes when the caller hangs up', 10_000);
@@ -242,14 +264,14 @@ describe('incoming call notifications', () => {
     await bob.stopServiceWorker();
     await waitFor(async () => (await extensionWorkerTargets(bob)).length === 0 || undefined, 'bob’s service worker to stop', 10_000);
 
-    const { call, notification, mark } = await aliceCallsBob();
+    const { call, aliceCallId, notification, mark } = await aliceCallsBob();
     assert.ok((await extensionWorkerTargets(bob)).length > 0, 'the worker was started again');
     // A woken worker gets a burst of state pushes; each must not start its own notification.
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(incomingNotifiesSince(mark), 1, `one call, one "Incoming call" notification.\n${notifications.describe()}`);
     notifications.invokeAction(notification.id, 'Decline');
     await bob.waitForState((state) => state.calls.find((candidate) => candidate.id === call.id)?.phase === 'ended', 'Decline on the notification to reject the call on the woken worker');
-    await alice.waitForState(noLiveCall, 'alice’s call to end');
+    await alice.waitForState((state) => state.calls.find((candidate) => candidate.id === aliceCallId)?.phase === 'ended', 'alice’s call to end');
     await notifications.waitForGone(notification.id, 'the ringing notification closes once declined', 10_000);
   });
 });

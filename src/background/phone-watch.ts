@@ -9,8 +9,8 @@ import type { AppState } from '../shared/state';
 import type { HubContext } from './hub';
 import { classifySender } from './hub';
 import { ensureOffscreenDocument, hasOffscreenDocument } from './offscreen-document';
-import { onStateChanged } from './state-observers';
-import { readState, writeState } from './storage';
+import { applyState } from './state-observers';
+import { readState } from './storage';
 
 const WATCH_ALARM = 'phone-watch';
 const LOST_NOTIFICATION = 'phone-lost';
@@ -36,8 +36,7 @@ export function checkPhone(context: HubContext): Promise<void> {
     const state = await readState(context.browser);
     const next = withLostCalls(state, context.now());
     if (next !== state) {
-      await onStateChanged(context, next);
-      await writeState(context.browser, next);
+      await applyState(context, next);
       await chrome.notifications.create(LOST_NOTIFICATION, {
         type: 'basic',
         iconUrl: context.browser.runtime.getURL('icons/icon-128.png'),

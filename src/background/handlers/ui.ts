@@ -1,7 +1,8 @@
 import { fail, ok, type Reply, type UiToBackground } from '../../shared/messages';
 import type { Settings } from '../../shared/settings';
 import type { HandlerMap } from '../hub';
-import { readSettings, readState, writeState } from '../storage';
+import { readSettings, readState } from '../storage';
+import { applyState } from '../state-observers';
 import { saveSettings, settingsView, signInWithAccount, signOut } from '../settings-account';
 import type { AppState } from '../../shared/state';
 import { clearMissedCalls } from '../call-notifications';
@@ -18,7 +19,7 @@ export const uiHandlers: HandlerMap<UiToBackground> = {
     try {
       const state = (await context.sendToOffscreen({ target: 'offscreen', type: 'bg/hello' })) as AppState | undefined;
       if (state) {
-        await writeState(context.browser, state);
+        await applyState(context, state);
         return ok(state);
       }
     } catch {
