@@ -129,8 +129,8 @@ describe('store zip', () => {
     await popup.getByRole('button', { name: 'Call', exact: true }).click();
     const bobPopup = await bob.openPopup();
     const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
-    await incoming.getByRole('button', { name: 'Answer' }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 30_000 });
-    await incoming.getByRole('button', { name: 'Answer' }).click();
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).and(bobPopup.locator(':enabled')).waitFor({ timeout: 30_000 });
+    await incoming.getByRole('button', { name: 'Answer', exact: true }).click();
 
     await popup.getByRole('region', { name: 'Current call' }).getByText('Connected').waitFor({ timeout: 30_000 });
     await bobPopup.getByRole('region', { name: 'Current call' }).getByText('Connected').waitFor({ timeout: 30_000 });

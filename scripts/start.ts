@@ -298,7 +298,11 @@ async function markedTexts(page: Page): Promise<string[]> {
     const texts = await page.evaluate(() => {
       const out: string[] = [];
       for (const highlight of CSS.highlights.values()) {
-        for (const range of highlight) out.push(range.toString());
+        // The content script paints StaticRanges (no toString): read the text they cover.
+        for (const range of highlight as Iterable<AbstractRange>) {
+          const start = range.startContainer;
+          if (start === range.endContainer && start.nodeType === Node.TEXT_NODE) out.push((start as Text).data.slice(range.startOffset, range.endOffset));
+        }
       }
       return out;
     });
@@ -459,9 +463,9 @@ async function main(): Promise<void> {
 
   // Bob's popup shows the incoming call; he answers.
   const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
-  await incoming.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 60_000 });
+  await incoming.getByRole('button', { name: 'Answer', exact: true }).waitFor({ timeout: 60_000 });
   say(`Bob's popup shows the incoming call: ${(await incoming.innerText()).replace(/\s+/g, ' ').trim()}`);
-  await incoming.getByRole('button', { name: 'Answer' }).click();
+  await incoming.getByRole('button', { name: 'Answer', exact: true }).click();
 
   await waitFor(async () => (await aliceUser.liveCall())?.phase === 'connected' && (await bobUser.liveCall())?.phase === 'connected', 'both sides to connect', 60_000);
   say('Connected.');

@@ -8,13 +8,16 @@ import { RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RT
 import { keepInactiveSectionsOpen } from './echo-media.ts';
 import { FAKE_SDP, FakeClient, http, sessionIdOf, sleep, startTestGateway, type TestGateway } from './test-support.ts';
 
-const FAST = { ringDelayMs: 10, answerDelayMs: 50 };
+/** Loopback candidates too, so the tests also pass on a machine whose only interface is lo. */
+const LOOPBACK = ['127.0.0.1'];
+const FAST = { ringDelayMs: 10, answerDelayMs: 50, peer: { additionalHostAddresses: LOOPBACK } };
 
 /** The caller's media side, shaped like the SDK's offer: unified plan, no BUNDLE, no trickle. */
 class CallerPeer {
   readonly pc = new RTCPeerConnection({
     bundlePolicy: 'disable',
     iceUseIpv6: false,
+    iceAdditionalHostAddresses: LOOPBACK,
     codecs: {
       audio: [
         new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, payloadType: 111 }),
@@ -189,7 +192,7 @@ describe('echo line', () => {
   });
 
   it('stops ringing when the caller cancels before the answer', { timeout: 20_000 }, async () => {
-    const { g, alice } = await setup({ echoLine: { ringDelayMs: 10, answerDelayMs: 3000 } });
+    const { g, alice } = await setup({ echoLine: { ...FAST, answerDelayMs: 3000 } });
     const caller = new CallerPeer();
     peers.push(caller);
     const { sessionId } = await call(alice, 'echo', await caller.offer());

@@ -10,7 +10,7 @@
  * Media: see echo-media.ts (werift).
  */
 import type { UserInput } from './directory.ts';
-import { EchoPeer, type EchoMediaStats, type EchoPeerOptions } from './echo-media.ts';
+import type { EchoMediaStats, EchoPeer, EchoPeerOptions } from './echo-media.ts';
 import type { Logger } from './log.ts';
 import type { LocalParty, SessionManager } from './sessions.ts';
 
@@ -62,7 +62,8 @@ export interface EchoCallSummary {
 
 interface EchoCall {
   readonly sessionId: string;
-  readonly peer: EchoPeer;
+  /** Made when the answer step starts (after werift has loaded). */
+  peer: EchoPeer | undefined;
   readonly log: Logger;
   state: EchoCallState;
   invitedAt: number;
@@ -84,6 +85,24 @@ function sdpOf(fields: Notification, key: 'offer' | 'answer'): string | undefine
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** werift takes about a second to load: only a gateway that gets an echo call pays for it. */
+let mediaModule: Promise<typeof import('./echo-media.ts')> | undefined;
+const loadMedia = () => (mediaModule ??= import('./echo-media.ts'));
+
+const NO_MEDIA: EchoMediaStats = {
+  connectionState: 'new',
+  codec: undefined,
+  direction: undefined,
+  packetsReceived: 0,
+  bytesReceived: 0,
+  packetsEchoed: 0,
+  bytesEchoed: 0,
+  dtmfPacketsReceived: 0,
+  firstPacketAt: undefined,
+  roundTripTimeMs: undefined,
+  roundTripTimeMeasurements: 0,
+};
 
 export class EchoLine implements LocalParty {
   private readonly calls = new Map<string, EchoCall>();
@@ -132,7 +151,7 @@ export class EchoLine implements LocalParty {
         endedAt: call.endedAt,
         endReason: call.endReason,
         offersAnswered: call.offersAnswered,
-        media: call.state === 'ended' && call.lastStats ? call.lastStats : await call.peer.stats(),
+        media: call.state === 'ended' ? (call.lastStats ?? NO_MEDIA) : ((await call.peer?.stats()) ?? NO_MEDIA),
       })),
     );
   }
@@ -156,7 +175,7 @@ export class EchoLine implements LocalParty {
     }
     const call: EchoCall = {
       sessionId,
-      peer: new EchoPeer(options.peer),
+      peer: undefined,
       log,
       state: 'ringing',
       invitedAt: Date.now(),
@@ -174,7 +193,11 @@ export class EchoLine implements LocalParty {
       if (call.state === 'ringing') this.safely(log, 'ringing', () => sessions.status(this.username, sessionId, 'Ringing'));
     });
     this.enqueue(call, async () => {
-      const [answer] = await Promise.all([call.peer.answer(offer), ringing, sleep(options.answerDelayMs)]);
+      const { EchoPeer } = await loadMedia();
+      if (call.state !== 'ringing') return;
+      const peer = new EchoPeer(options.peer);
+      call.peer = peer;
+      const [answer] = await Promise.all([peer.answer(offer), ringing, sleep(options.answerDelayMs)]);
       if (call.state !== 'ringing') return;
       sessions.answer(this.username, sessionId, answer, undefined);
       call.state = 'connected';
@@ -200,11 +223,13 @@ export class EchoLine implements LocalParty {
       return;
     }
     this.enqueue(call, async () => {
-      const answer = await call.peer.answer(offer);
+      const peer = call.peer;
+      if (!peer || call.state !== 'connected') return;
+      const answer = await peer.answer(offer);
       if (call.state !== 'connected') return;
       this.deps.sessions.answer(this.username, sessionId, answer, undefined);
       call.offersAnswered += 1;
-      call.log.info('echo.reanswered', { direction: (await call.peer.stats()).direction });
+      call.log.info('echo.reanswered', { direction: (await peer.stats()).direction });
     }, 're-answer');
   }
 
@@ -231,8 +256,8 @@ export class EchoLine implements LocalParty {
     for (const timer of call.timers) clearTimeout(timer);
     call.timers = [];
     this.calls.delete(call.sessionId);
-    call.lastStats = await call.peer.stats().catch(() => undefined);
-    await call.peer.close();
+    call.lastStats = await call.peer?.stats().catch(() => undefined);
+    await call.peer?.close();
     if (call.lastStats) call.lastStats = { ...call.lastStats, connectionState: 'closed' };
     this.ended.push(call);
     if (this.ended.length > 50) this.ended.shift();
