@@ -41,7 +41,7 @@ export default defineConfig({
         if (process.env.EXTENSION_KEY) manifest.key = process.env.EXTENSION_KEY;
         return manifest;
       },
-      additionalInputs: ['offscreen/index.html', 'permission/index.html', 'options/index.html', 'callwindow/index.html'],
+      additionalInputs: ['offscreen/index.html', 'permission/index.html', 'options/index.html', 'callwindow/index.html', 'onboarding/index.html'],
       browser: 'chrome',
       disableAutoLaunch: true,
       skipManifestValidation: true,

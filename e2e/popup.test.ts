@@ -122,9 +122,19 @@ describe('popup dialer', () => {
     });
     console.log(`popup timing (ms since navigation start): domInteractive=${timing.domInteractive.toFixed(1)} mounted=${timing.mounted.toFixed(1)}`);
     assert.ok(timing.mounted > 0 && timing.mounted < 2000, `the popup mounted in ${timing.mounted} ms`);
+    // Opened again (as a user does many times a day): compiled code is cached.
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const again = await alice.openPopup();
+      await again.getByLabel('Number or address').waitFor();
+      warm.push(await again.evaluate(() => performance.getEntriesByName('popup-interactive')[0]?.startTime ?? -1));
+      await again.close();
+    }
+    console.log(`popup interactive when opened again (ms): ${warm.map((ms) => ms.toFixed(1)).join(', ')}`);
+    assert.ok(Math.min(...warm) < 1000, `a warm popup is interactive quickly: ${warm.join(', ')} ms`);
     await popup.getByRole('region', { name: 'Recent calls' }).or(popup.getByRole('heading', { name: 'Recent calls' })).first().waitFor();
     await scan(popup, 'popup idle');
-    await saveScreenshot(popup, 'popup-idle.png');
+    await saveScreenshot(popup.locator('main'), 'popup-idle.png');
     await popup.close();
   });
 
@@ -157,6 +167,7 @@ describe('popup dialer', () => {
     await alert.waitFor({ timeout: 10_000 });
     assert.match(await alert.innerText(), /too short/i);
     assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    await scan(popup, 'popup dialer error');
     await field.fill('https://example.com/');
     await popup.getByRole('button', { name: 'Video call' }).click();
     await popup.getByRole('alert').getByText(/Cannot call a "https:" address/).waitFor();
@@ -179,13 +190,14 @@ describe('popup call console', () => {
     await alicePopup.keyboard.press('Enter');
     const current = alicePopup.getByRole('region', { name: 'Current call' });
     await current.getByTestId('call-phase').getByText(/Calling|Ringing/).waitFor({ timeout: STEP_MS });
+    await scan(alicePopup, 'popup calling');
 
     const bobPopup = await popupOf(bob);
     const incoming = bobPopup.getByRole('region', { name: 'Incoming call' });
     await incoming.getByRole('button', { name: 'Answer', exact: true }).and(bobPopup.locator(':enabled')).waitFor({ timeout: STEP_MS });
     assert.match(await incoming.innerText(), /Alice Demo/);
     await scan(bobPopup, 'popup incoming');
-    await saveScreenshot(bobPopup, 'popup-incoming.png');
+    await saveScreenshot(bobPopup.locator('main'), 'popup-incoming.png');
     await bobPopup.keyboard.press('Alt+KeyA');
 
     await current.getByTestId('call-phase').getByText('Connected').waitFor({ timeout: STEP_MS });
@@ -195,18 +207,20 @@ describe('popup call console', () => {
     await alicePopup.getByTestId('devices').getByText(/Microphone: /).waitFor({ timeout: STEP_MS });
     await current.getByTestId('call-timer').getByText('0:02').waitFor({ timeout: 10_000 });
     await scan(alicePopup, 'popup connected');
-    await saveScreenshot(alicePopup, 'popup-call.png');
+    await saveScreenshot(alicePopup.locator('main'), 'popup-call.png');
 
     // Focus is in the number field: the shortcut still works.
     await alicePopup.getByLabel('Number or address').focus();
     await alicePopup.keyboard.press('Alt+KeyH');
     await alice.waitForState(noLiveCall, 'alice hung up', STEP_MS);
     await bob.waitForState(noLiveCall, 'bob heard the hang-up', STEP_MS);
+    await alicePopup.getByRole('region', { name: 'Last call' }).waitFor({ timeout: STEP_MS });
+    await scan(alicePopup, 'popup last call');
     await closeAll(alicePopup, bobPopup);
   });
 
   test('mute: the far side stops hearing us (received audio energy flat), unmute: it hears us again', async () => {
-    const { alicePopup, bobPopup } = await connectAliceToBob();
+    const { alicePopup } = await connectAliceToBob();
     const bobCall = live(await bob.state())[0]!;
     const aliceCall = live(await alice.state())[0]!;
     // Chromium's fake microphone beeps once a second, so measure over 2.5 s windows.
@@ -223,6 +237,7 @@ describe('popup call console', () => {
     const current = alicePopup.getByRole('region', { name: 'Current call' });
     await current.getByRole('button', { name: 'Mute' }).click();
     await current.getByRole('button', { name: 'Unmute' }).waitFor();
+    await current.getByText('Muted').waitFor();
     assert.equal((await alice.state()).calls.find((call) => call.id === aliceCall.id)?.muted, true);
     await new Promise((resolve) => setTimeout(resolve, 600));
     const muted = await energyOver(2500);
@@ -251,6 +266,7 @@ describe('popup call console', () => {
     await current.getByRole('button', { name: 'Hold' }).click();
     await current.getByTestId('call-phase').getByText('On hold').waitFor({ timeout: STEP_MS });
     await bobPopup.getByRole('region', { name: 'Current call' }).getByTestId('call-phase').getByText('Held by the other party').waitFor({ timeout: STEP_MS });
+    await scan(alicePopup, 'popup on hold');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const held = await growth(1500);
     assert.ok(held < 200, `no audio reaches bob while held (${held} bytes)`);
@@ -263,7 +279,7 @@ describe('popup call console', () => {
   });
 
   test('DTMF keypad sends RFC 4733 tones through the call and plays local feedback', async () => {
-    const { alicePopup, bobPopup } = await connectAliceToBob();
+    const { alicePopup } = await connectAliceToBob();
     const current = alicePopup.getByRole('region', { name: 'Current call' });
     await current.getByRole('button', { name: 'Keypad' }).click();
     const pad = current.getByRole('group', { name: 'Dial tones' });
@@ -301,7 +317,7 @@ describe('popup call console', () => {
     await withAlice.getByTestId('call-phase').getByText('On hold').waitFor({ timeout: STEP_MS });
     await alicePopup.getByRole('region', { name: 'Current call' }).getByTestId('call-phase').getByText('Held by the other party').waitFor({ timeout: STEP_MS });
     await scan(bobPopup, 'popup two calls');
-    await saveScreenshot(bobPopup, 'popup-two-calls.png');
+    await saveScreenshot(bobPopup.locator('main'), 'popup-two-calls.png');
 
     // Switch: resuming alice holds carol.
     await withAlice.getByRole('button', { name: 'Resume' }).click();
@@ -374,10 +390,13 @@ describe('popup call console', () => {
     assert.ok(texts.some((text) => /\d+:\d{2}$/m.test(text.trim())), 'durations are shown');
     const names = await entries.getByRole('button').evaluateAll((buttons) => buttons.map((button) => button.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
     assert.ok(names.every((name) => /^(↗|↙) .+ (Outgoing|Incoming)( video)? call, (answered|missed|declined|not answered|failed) · /.test(name)), names.join(' | '));
+    // The dial pad folds away so the list shows in the screenshot.
+    await popup.getByRole('button', { name: 'Keypad' }).click();
+    await popup.getByRole('group', { name: 'Dial pad' }).waitFor({ state: 'hidden' });
     await scan(popup, 'popup history');
-    await saveScreenshot(popup, 'popup-history.png');
+    await saveScreenshot(popup.locator('main'), 'popup-history.png');
 
-    await entries.filter({ hasText: /Bob Demo/ }).first().getByRole('button').click();
+    await entries.filter({ hasText: /bob/i }).first().getByRole('button').click();
     await popup.getByRole('region', { name: 'Current call' }).waitFor({ timeout: STEP_MS });
     await bob.waitForState((state) => live(state).some((call) => call.direction === 'incoming' && call.remoteAddress.includes('alice')), 'bob rings again', STEP_MS);
     await popup.getByRole('region', { name: 'Current call' }).getByRole('button', { name: 'End' }).click();

@@ -391,7 +391,7 @@ async function main(): Promise<void> {
   const gatewayLog = createWriteStream(gatewayLogFile, { flags: 'a' });
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ host: '127.0.0.1', port: gatewayPort, log: (entry) => gatewayLog.write(`${JSON.stringify(entry)}\n`) });
+    gateway = await startGateway({ host: '127.0.0.1', port: gatewayPort, maxCallsPerUser: 2, log: (entry) => gatewayLog.write(`${JSON.stringify(entry)}\n`) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`Port ${gatewayPort} is busy. Stop what uses it, or run with GATEWAY_PORT=<another port> (0 = any free port).`);
     throw error;

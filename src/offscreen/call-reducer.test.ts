@@ -98,7 +98,9 @@ describe('call reducer', () => {
     expect(withVideo.calls[0]).toMatchObject({ localVideo: true, remoteVideo: false, video: true });
     expect(reduce(withVideo, { type: 'call-media', id: 'c1', localVideo: true, remoteVideo: false })).toBe(withVideo);
     const stopped = reduce(withVideo, { type: 'call-media', id: 'c1', localVideo: false, remoteVideo: false });
-    expect(stopped.calls[0]).toMatchObject({ localVideo: false, video: false });
+    expect(stopped.calls[0]).toMatchObject({ localVideo: false, remoteVideo: false, video: true });
+    const ringing = run([incoming()]);
+    expect(reduce(ringing, { type: 'call-media', id: 'c2', localVideo: false, remoteVideo: false, offered: true }).calls[0]?.video).toBe(true);
   });
 
   it('says a transferred call ended by the transfer, and forgets a refused transfer', () => {

@@ -75,6 +75,8 @@ const handlers: { [K in SessionEvent['type']]: (state: AppState, event: Extract<
   'call-changed'(state, event) {
     return updateCall(state, event.id, (call) => {
       if (call.phase === 'ended') return call;
+      const unchanged = call.sdkState === event.sdkState && call.localHold === event.localHold && call.remoteHold === event.remoteHold;
+      if (unchanged && !event.error) return call;
       const phase = phaseOf(event.sdkState);
       const next: CallView = { ...call, phase, sdkState: event.sdkState, localHold: event.localHold, remoteHold: event.remoteHold };
       if ((phase === 'connected' || phase === 'on-hold') && call.answeredAt === undefined) next.answeredAt = event.at;
@@ -94,8 +96,10 @@ const handlers: { [K in SessionEvent['type']]: (state: AppState, event: Extract<
   },
   'call-media'(state, event) {
     return updateCall(state, event.id, (call) => {
-      if (call.localVideo === event.localVideo && call.remoteVideo === event.remoteVideo) return call;
-      return { ...call, localVideo: event.localVideo, remoteVideo: event.remoteVideo, video: event.localVideo || event.remoteVideo };
+      // `video` says "a video call": it stays once the call had video, for the history and the incoming-call wording.
+      const video = call.video || event.localVideo || event.remoteVideo || event.offered === true;
+      if (call.localVideo === event.localVideo && call.remoteVideo === event.remoteVideo && call.video === video) return call;
+      return { ...call, localVideo: event.localVideo, remoteVideo: event.remoteVideo, video };
     });
   },
   'call-transferred'(state, event) {

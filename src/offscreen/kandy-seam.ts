@@ -43,7 +43,7 @@ export interface KandySession {
   setTokens(tokens: { accessToken: string; idToken: string }): void;
   subscribe(): void;
   unsubscribe(): void;
-  /** `microphoneId`: the microphone to use (the SDK's audioOptions.deviceId); the system default without it. */
+  /** `microphoneId`: the microphone to use (the SDK's audioOptions.deviceId, which must be connected); the system default without it. */
   make(destination: string, options: { video: boolean; microphoneId?: string }): string;
   answer(callId: string, options: { video: boolean; microphoneId?: string }): void;
   /** The speaker remote audio is rendered on from now on (the SDK's renderTracks speakerId); '' = default. */
@@ -196,7 +196,15 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
   });
 
   client.on('call:operation', (params) => {
-    if (params.transition === 'finish' && typeof params.callId === 'string') reportMedia(params.callId);
+    if (params.transition === 'finish' && typeof params.callId === 'string') {
+      reportMedia(params.callId);
+      // The hold flags can settle after the state change that announced the hold (e.g. a hold
+      // made while another call is being answered): report the call as it is once the operation is done.
+      const call = client.call.getById(params.callId);
+      if (call && call.state !== 'Ended' && call.state !== 'Cancelled') {
+        emit({ type: 'call-changed', at: Date.now(), id: call.id, sdkState: call.state, localHold: call.localHold, remoteHold: call.remoteHold });
+      }
+    }
     const error = describeError(params.error);
     if (error && params.transition === 'finish') {
       emit({ type: 'operation-failed', at: Date.now(), message: `${String(params.operation)} failed: ${error}`, callId: params.callId as string });
@@ -221,9 +229,33 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
     const call = client.call.getById(callId);
     if (!call) return;
     const localVideo = tracksOfKind(call.localTracks, 'video');
-    const remoteVideo = tracksOfKind(call.remoteTracks, 'video');
     if (localVideo.length > 0) client.media.renderTracks(localVideo, config.localMediaSelector);
-    emit({ type: 'call-media', id: callId, localVideo: localVideo.length > 0, remoteVideo: remoteVideo.length > 0 });
+    const offered = localVideo.length > 0 || tracksOfKind(call.remoteTracks, 'video').length > 0;
+    emit({ type: 'call-media', id: callId, localVideo: localVideo.length > 0, remoteVideo: receivedVideo(callId).length > 0, offered });
+  }
+
+  const watchedTracks = new WeakSet<MediaStreamTrack>();
+
+  /**
+   * The other party's video tracks that carry pictures now. When the other side stops its video the
+   * SDK keeps the track (the transceiver only stops receiving), but the browser mutes it; it is
+   * also muted until the first frame arrives. So mute/unmute of the real track decide, and are watched.
+   */
+  function receivedVideo(callId: string): MediaStreamTrack[] {
+    const call = client.call.getById(callId);
+    if (!call) return [];
+    const tracks = tracksOfKind(call.remoteTracks, 'video')
+      .map(mediaStreamTrack)
+      .filter((track): track is MediaStreamTrack => track !== undefined && track.readyState === 'live');
+    for (const track of tracks) {
+      if (watchedTracks.has(track)) continue;
+      watchedTracks.add(track);
+      const report = () => reportMedia(callId);
+      track.addEventListener('mute', report);
+      track.addEventListener('unmute', report);
+      track.addEventListener('ended', report);
+    }
+    return tracks.filter((track) => !track.muted);
   }
 
   client.on('call:newTrack', (params) => {
@@ -381,11 +413,10 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
     videoTracks(callId) {
       const call = client.call.getById(callId);
       if (!call) return { local: [], remote: [] };
-      const live = (ids: string[]) =>
-        tracksOfKind(ids, 'video')
-          .map(mediaStreamTrack)
-          .filter((track): track is MediaStreamTrack => track !== undefined && track.readyState === 'live');
-      return { local: live(call.localTracks), remote: live(call.remoteTracks) };
+      const local = tracksOfKind(call.localTracks, 'video')
+        .map(mediaStreamTrack)
+        .filter((track): track is MediaStreamTrack => track !== undefined && track.readyState === 'live');
+      return { local, remote: receivedVideo(callId) };
     },
     trackLabels(callId) {
       const call = client.call.getById(callId);
@@ -425,9 +456,12 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
   };
 }
 
-/** The SDK's media option for a chosen microphone ('ideal', so an unplugged one falls back to the default). */
-function audioOptions(microphoneId: string | undefined): { audioOptions?: { deviceId: { ideal: string } } } {
-  return microphoneId ? { audioOptions: { deviceId: { ideal: microphoneId } } } : {};
+/**
+ * The SDK's media option for a chosen microphone. 'exact', because Chromium ignores an 'ideal'
+ * deviceId for audio; the caller passes only a microphone that is connected.
+ */
+function audioOptions(microphoneId: string | undefined): { audioOptions?: { deviceId: { exact: string } } } {
+  return microphoneId ? { audioOptions: { deviceId: { exact: microphoneId } } } : {};
 }
 
 /** The server's own words from a CPaaS `requestError` body, else the HTTP status. */

@@ -126,14 +126,14 @@ async function reportDevices(): Promise<void> {
   } catch {
     return;
   }
-  const pick = (kind: MediaDeviceKind) => {
+  const pick = (kind: MediaDeviceKind, preferred = '') => {
     const ofKind = devices.filter((device) => device.kind === kind && device.label);
-    const chosen = ofKind.find((device) => device.deviceId === 'default') ?? ofKind[0];
+    const chosen = (preferred && ofKind.find((device) => device.deviceId === preferred)) || ofKind.find((device) => device.deviceId === 'default') || ofKind[0];
     return chosen?.label.replace(/^Default - /, '');
   };
   const inUse = phone.trackLabels();
-  const audioInput = inUse.audio ?? pick('audioinput');
-  const audioOutput = pick('audiooutput');
+  const audioInput = inUse.audio ?? pick('audioinput', chosenDevices.microphoneId);
+  const audioOutput = pick('audiooutput', chosenDevices.speakerId);
   const videoInput = inUse.video ?? pick('videoinput');
   phone.apply({
     type: 'devices',
@@ -169,19 +169,36 @@ async function loadSettings(): Promise<Settings | undefined> {
 async function loadSettingsAndSignIn(): Promise<Reply<unknown>> {
   const reply = await toBackground({ type: 'offscreen/get-config' });
   if (!reply?.ok) return fail(reply?.error ?? 'The extension could not load its settings.');
-  const settings = reply.value as Settings;
-  applyPreferences(settings);
+  const settings = await applyPreferences(reply.value as Settings);
   const credentials = await toBackground({ type: 'offscreen/get-credentials' });
   const saved = credentials?.ok ? (credentials.value as SavedSession | undefined) : undefined;
   return phone.signIn(settings, saved);
 }
 
-/** Ringtone on/off and the chosen devices; the account is not touched. */
-function applyPreferences(settings: Settings): void {
+let lastPreferences: Settings | undefined;
+
+/**
+ * Ringtone on/off and the chosen devices; the account is not touched. Returns the settings as the
+ * phone uses them: a chosen microphone that is not connected now is replaced by the default.
+ */
+async function applyPreferences(settings: Settings): Promise<Settings> {
+  lastPreferences = settings;
   ringtoneEnabled = settings.ringtoneEnabled;
   if (!ringtoneEnabled) ringtone.stop();
-  phone.updatePreferences(settings);
-  void applyDevices({ microphoneId: settings.microphoneId ?? '', speakerId: settings.speakerId ?? '', ringerId: settings.ringerId ?? '' });
+  const microphoneId = (await isConnected('audioinput', settings.microphoneId)) ? settings.microphoneId : '';
+  const effective = { ...settings, microphoneId };
+  phone.updatePreferences(effective);
+  await applyDevices({ microphoneId, speakerId: settings.speakerId, ringerId: settings.ringerId });
+  return effective;
+}
+
+async function isConnected(kind: MediaDeviceKind, deviceId: string): Promise<boolean> {
+  if (!deviceId) return false;
+  try {
+    return (await navigator.mediaDevices.enumerateDevices()).some((device) => device.kind === kind && device.deviceId === deviceId);
+  } catch {
+    return false;
+  }
 }
 
 const remoteMedia = document.getElementById('remote-media');
@@ -201,6 +218,7 @@ async function routeToSpeaker(element: HTMLMediaElement): Promise<void> {
 
 async function applyDevices(devices: typeof chosenDevices): Promise<void> {
   Object.assign(chosenDevices, devices);
+  void reportDevices();
   currentSession?.setOutputDevice?.(devices.speakerId);
   await Promise.all(remoteMediaElements().map(routeToSpeaker));
   try {
@@ -261,14 +279,13 @@ const handlers: Handlers = {
   async 'bg/sign-in'(message) {
     if (!message.account) return loadSettingsAndSignIn();
     // A new account: the preferences stay as stored, the account is the one just typed.
-    const settings = (await loadSettings()) ?? DEFAULT_SETTINGS;
-    applyPreferences(settings);
+    const settings = await applyPreferences((await loadSettings()) ?? DEFAULT_SETTINGS);
     const { server, clientId, username, password, rememberPassword } = message.account;
     return phone.signInWithAccount({ ...settings, server, clientId, username, password, rememberPassword: rememberPassword === true });
   },
   async 'bg/settings-changed'() {
     const settings = await loadSettings();
-    if (settings) applyPreferences(settings);
+    if (settings) await applyPreferences(settings);
     return ok(undefined);
   },
   async 'bg/test-sound'(message) {
@@ -335,6 +352,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 });
 
 keepPortToHub();
-navigator.mediaDevices?.addEventListener('devicechange', () => void reportDevices());
+navigator.mediaDevices?.addEventListener('devicechange', () => {
+  void reportDevices();
+  // A chosen microphone may have been plugged in (or out).
+  if (lastPreferences) void applyPreferences(lastPreferences);
+});
 void reportDevices();
 void loadSettingsAndSignIn();

@@ -14,8 +14,11 @@ export type SessionEvent =
   | { type: 'call-changed'; at: number; id: string; sdkState: string; localHold: boolean; remoteHold: boolean; error?: string }
   | { type: 'call-muted'; id: string; muted: boolean }
   | { type: 'call-video'; id: string; video: boolean }
-  /** Which video tracks the call has now, in each direction. */
-  | { type: 'call-media'; id: string; localVideo: boolean; remoteVideo: boolean }
+  /**
+   * Which video the call carries now, in each direction. `offered`: the call has video tracks at
+   * all (also before the first frame, e.g. an incoming video call that still rings).
+   */
+  | { type: 'call-media'; id: string; localVideo: boolean; remoteVideo: boolean; offered?: boolean }
   /** A blind transfer of this call was accepted by the server; the call ends next. */
   | { type: 'call-transferred'; id: string; to: string | undefined }
   | { type: 'devices'; devices: DeviceNames }

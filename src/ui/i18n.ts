@@ -1,7 +1,7 @@
 /**
- * The user's language for extension pages: `t('key', …)` reads src/public/_locales/<lang>/messages.json
+ * The user's language for extension pages: `t(messageKey, …)` reads src/public/_locales/<lang>/messages.json
  * through the browser (chrome.i18n), which picks the browser's UI language and falls back to English.
- * Placeholders are positional: `t('signedInAs', user)` fills `$1` of the message.
+ * Placeholders are positional: `t('signInOk', user)` fills `$1` of the message.
  */
 import { browser } from '../shared/extension-api';
 
