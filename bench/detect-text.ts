@@ -67,33 +67,59 @@ function add(a: Accuracy, b: Accuracy): void {
   a.fn += b.fn;
 }
 
-function runOurs(sections: readonly Section[]): { ms: number; found: Found[][] } {
-  const found: Found[][] = [];
+interface Timing {
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** CPU milliseconds of this process (user + system): steadier than wall time when other jobs share the cores. */
+  cpu: number;
+}
+
+function timed<T>(f: () => T): Timing & { value: T } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (const s of sections) found.push(detect(s.text, { defaultCountry: s.locale }));
-  return { ms: performance.now() - t0, found };
+  const value = f();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpu: (c.user + c.system) / 1000, value };
+}
+
+/** Best (smallest) wall and CPU time of `passes` runs; `before` runs untimed before each. */
+function best<T>(passes: number, f: () => T, before?: () => void): Timing & { value: T } {
+  let result: (Timing & { value: T }) | undefined;
+  for (let r = 0; r < passes; r++) {
+    before?.();
+    const t = timed(f);
+    if (!result) result = t;
+    else result = { ms: Math.min(result.ms, t.ms), cpu: Math.min(result.cpu, t.cpu), value: result.value };
+  }
+  return result!;
+}
+
+function runOurs(sections: readonly Section[]): Found[][] {
+  return sections.map((s) => detect(s.text, { defaultCountry: s.locale }));
 }
 
 /** detect() and then reading every detection's display string (formatted on first read). */
 function runOursWithDisplay(sections: readonly Section[]): number {
   let chars = 0;
-  const t0 = performance.now();
   for (const s of sections) for (const d of detect(s.text, { defaultCountry: s.locale })) chars += d.display.length;
-  const ms = performance.now() - t0;
-  if (chars < 0) console.log(chars);
-  return ms;
+  return chars;
 }
 
-function runLibrary(sections: readonly Section[]): { ms: number; found: Found[][] } {
-  const found: Found[][] = [];
-  const t0 = performance.now();
-  for (const s of sections) {
-    const hits = findPhoneNumbersInText(s.text, { defaultCountry: s.locale });
-    found.push(
-      hits.map((h) => ({ start: h.startsAt, end: h.endsAt, dial: h.number.ext ? `${h.number.number};ext=${h.number.ext}` : h.number.number })),
-    );
-  }
-  return { ms: performance.now() - t0, found };
+function runLibrary(sections: readonly Section[]): Found[][] {
+  return sections.map((s) =>
+    findPhoneNumbersInText(s.text, { defaultCountry: s.locale }).map((h) => ({
+      start: h.startsAt,
+      end: h.endsAt,
+      dial: h.number.ext ? `${h.number.number};ext=${h.number.ext}` : h.number.number,
+    })),
+  );
+}
+
+function countAllDigits(sections: readonly Section[]): number {
+  let n = 0;
+  for (const s of sections) n += countDigits(s.text);
+  return n;
 }
 
 function sample(sections: readonly Section[], limit: number): Section[] {
@@ -117,60 +143,42 @@ for (let i = 0; i < 3; i++) runOurs(generatePage(200_000, 99 + i));
 
 const rows = [];
 for (const { label, size, pages } of SIZES) {
-  let ourMs = 0;
-  let displayMs = 0;
-  let digitMs = 0;
-  let libMs = 0;
+  const ourT = { ms: 0, cpu: 0 };
+  const displayT = { ms: 0, cpu: 0 };
+  const digitT = { ms: 0, cpu: 0 };
+  const libT = { ms: 0, cpu: 0 };
   let pageBytes = 0;
   let libBytes = 0;
   let numbers = 0;
   const ours: Accuracy = { tp: 0, fp: 0, fn: 0 };
   const lib: Accuracy = { tp: 0, fp: 0, fn: 0 };
+  const sum = (into: Timing, t: Timing) => {
+    into.ms += t.ms;
+    into.cpu += t.cpu;
+  };
   for (let p = 0; p < pages; p++) {
     const sections = generatePage(size, 1000 + size / 1000 + p);
     pageBytes += bytes(sections);
     for (const s of sections) numbers += s.truths.length;
 
-    let run = runOurs(sections);
-    for (let r = 1; r < OUR_PASSES; r++) {
-      clearValidationCache(); // every pass is a first pass over the page
-      const again = runOurs(sections);
-      if (again.ms < run.ms) run = again;
-    }
-    ourMs += run.ms;
-    let bestDisplay = Infinity;
-    for (let r = 0; r < OUR_PASSES; r++) {
-      clearValidationCache();
-      bestDisplay = Math.min(bestDisplay, runOursWithDisplay(sections));
-    }
-    displayMs += bestDisplay;
-    sections.forEach((s, i) => add(ours, score(run.found[i]!, s.truths)));
-
-    // digit pass: best of 5
-    let best = Infinity;
-    let sink = 0;
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      for (const s of sections) sink += countDigits(s.text);
-      best = Math.min(best, performance.now() - t0);
-    }
-    if (sink < 0) console.log(sink);
-    digitMs += best;
+    // every pass is a first pass over the page: the validation cache is emptied before it
+    const run = best(OUR_PASSES, () => runOurs(sections), clearValidationCache);
+    sum(ourT, run);
+    sections.forEach((s, i) => add(ours, score(run.value[i]!, s.truths)));
+    sum(displayT, best(OUR_PASSES, () => runOursWithDisplay(sections), clearValidationCache));
+    sum(digitT, best(5, () => countAllDigits(sections)));
 
     const libSections = sample(sections, LIB_SAMPLE / pages);
     libBytes += bytes(libSections);
-    let libRun = runLibrary(libSections);
-    for (let r = 1; r < LIB_PASSES; r++) {
-      const again = runLibrary(libSections);
-      if (again.ms < libRun.ms) libRun = again;
-    }
-    libMs += libRun.ms;
-    libSections.forEach((s, i) => add(lib, score(libRun.found[i]!, s.truths)));
+    const libRun = best(LIB_PASSES, () => runLibrary(libSections));
+    sum(libT, libRun);
+    libSections.forEach((s, i) => add(lib, score(libRun.value[i]!, s.truths)));
   }
-  const ourRate = mbps(pageBytes, ourMs);
-  const displayRate = mbps(pageBytes, displayMs);
-  const digitRate = mbps(pageBytes, digitMs);
-  const libRate = mbps(libBytes, libMs);
+  const rate = (byteCount: number, t: Timing) => ({ wall: mbps(byteCount, t.ms), cpu: mbps(byteCount, t.cpu) });
+  const ourRate = rate(pageBytes, ourT);
+  const displayRate = rate(pageBytes, displayT);
+  const digitRate = rate(pageBytes, digitT);
+  const libRate = rate(libBytes, libT);
   rows.push({
     page: label,
     pages,
@@ -181,8 +189,8 @@ for (const { label, size, pages } of SIZES) {
     digitPassMBps: digitRate,
     libMBps: libRate,
     libSampleBytes: libBytes,
-    oursOverLib: ourRate / libRate,
-    digitPassOverOurs: digitRate / ourRate,
+    oursOverLib: { wall: ourRate.wall / libRate.wall, cpu: ourRate.cpu / libRate.cpu },
+    digitPassOverOurs: { wall: digitRate.wall / ourRate.wall, cpu: digitRate.cpu / ourRate.cpu },
     ours: { ...ours, precision: precision(ours), recall: recall(ours) },
     lib: { ...lib, precision: precision(lib), recall: recall(lib) },
   });
@@ -190,15 +198,17 @@ for (const { label, size, pages } of SIZES) {
 
 const f1 = (x: number) => x.toFixed(1);
 const f3 = (x: number) => x.toFixed(3);
-console.log('\nPhone/SIP detection on generated pages (mixed locales, dense hard negatives)\n');
+console.log('\nPhone/SIP detection on generated pages (mixed locales, dense hard negatives)');
+console.log('MB/s as wall-clock (CPU-time) figures; ratios from CPU time, which other jobs on the machine disturb less.\n');
+const both = (r: { wall: number; cpu: number }, digits = 1) => `${r.wall.toFixed(digits)} (${r.cpu.toFixed(digits)})`;
 console.log(
   [
     'page'.padEnd(7),
     'numbers'.padStart(8),
-    'ours MB/s'.padStart(10),
-    '+display'.padStart(9),
-    'digits MB/s'.padStart(12),
-    'lib MB/s'.padStart(9),
+    'ours MB/s'.padStart(13),
+    '+display'.padStart(13),
+    'digits MB/s'.padStart(15),
+    'lib MB/s'.padStart(12),
     'ours/lib'.padStart(9),
     'digits/ours'.padStart(12),
     'ours P'.padStart(7),
@@ -213,12 +223,12 @@ for (const r of rows) {
     [
       r.page.padEnd(7),
       String(r.numbers).padStart(8),
-      f1(r.oursMBps).padStart(10),
-      f1(r.oursWithDisplayMBps).padStart(9),
-      f1(r.digitPassMBps).padStart(12),
-      r.libMBps.toFixed(2).padStart(9),
-      `${f1(r.oursOverLib)}×`.padStart(9),
-      `${f1(r.digitPassOverOurs)}×`.padStart(12),
+      both(r.oursMBps).padStart(13),
+      both(r.oursWithDisplayMBps).padStart(13),
+      both(r.digitPassMBps, 0).padStart(15),
+      both(r.libMBps, 2).padStart(12),
+      `${f1(r.oursOverLib.cpu)}×`.padStart(9),
+      `${f1(r.digitPassOverOurs.cpu)}×`.padStart(12),
       f3(r.ours.precision).padStart(7),
       f3(r.ours.recall).padStart(7),
       f3(r.lib.precision).padStart(7),
@@ -240,7 +250,7 @@ writeFileSync(
     {
       date: new Date().toISOString(),
       node: process.version,
-      note: 'MB = 10^6 UTF-8 bytes; ours: best of 3 first passes (validation cache emptied) per page after warm-up on other pages; lib: findPhoneNumbersInText (max metadata), best of 2 passes over a sample',
+      note: 'MB = 10^6 UTF-8 bytes; wall = wall-clock, cpu = CPU time of the process; ours: best of 3 first passes (validation cache emptied) per page after warm-up on other pages; lib: findPhoneNumbersInText (max metadata), best of 2 passes over a sample',
       libSampleLimitBytes: LIB_SAMPLE,
       rows,
     },

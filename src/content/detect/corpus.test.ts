@@ -35,7 +35,7 @@ describe.each(LOCALES)('generated corpus, %s', (locale) => {
     const r = recall(total);
     expect(p, failures.slice(0, 20).join('\n')).toBeGreaterThanOrEqual(MIN_PRECISION);
     expect(r, failures.slice(0, 20).join('\n')).toBeGreaterThanOrEqual(MIN_RECALL);
-  });
+  }, 30_000);
 });
 
 describe('corpus generator', () => {

@@ -317,6 +317,11 @@ describe('detect: look-alikes are not phone numbers', () => {
 });
 
 describe('detect: input edge cases', () => {
+  it('falls back to US for an unknown default country', () => {
+    expect(found('415-555-0101', 'XX' as CountryCode)).toEqual([['415-555-0101', '+14155550101']]);
+    expect(found('415-555-0101', 'us' as CountryCode)).toEqual([['415-555-0101', '+14155550101']]);
+  });
+
   it('handles empty and tiny input', () => {
     expect(detect('', { defaultCountry: 'US' })).toEqual([]);
     expect(detect('12', { defaultCountry: 'US' })).toEqual([]);
@@ -324,10 +329,9 @@ describe('detect: input edge cases', () => {
 
   it('handles long runs of digits and separators without trouble', () => {
     const text = '7 '.repeat(5000) + '415-555-0101 ' + '9'.repeat(10000) + ' ' + '1.'.repeat(3000);
-    const started = performance.now();
+    // (a quadratic blow-up would hit the test timeout)
     expect(found(text)).toEqual([['415-555-0101', '+14155550101']]);
     expect(found('1 '.repeat(5000) + '415-555-0101').map(([, dial]) => dial)).toEqual(['+14155550101']);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('is deterministic and independent of earlier calls (caches)', () => {

@@ -44,6 +44,10 @@ describe('parseDialable: SIP addresses and user names', () => {
     expect(parseDialable(input, 'US')).toEqual({ ok: true, dial, display });
   });
 
+  it('falls back to US for an unknown default country', () => {
+    expect(parseDialable('415-555-0101', 'ZZ' as never)).toEqual({ ok: true, dial: '+14155550101', display: '+1 415 555 0101' });
+  });
+
   it('appends the account domain to a bare user name when given', () => {
     expect(parseDialable('bob', 'US', { sipDomain: 'Example.com' })).toEqual({ ok: true, dial: 'sip:bob@example.com', display: 'bob@example.com' });
   });

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/core';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/core';
 import type { DialableResult } from './types';
-import { metadata } from './phone';
+import { isKnownCountry, metadata } from './phone';
 import { readSipUri, readTelUri } from './sip';
 
 export interface DialableOptions {
@@ -96,7 +96,8 @@ function dialSip(uriText: string): DialableResult {
  * for extensions), everything else as a SIP URI. A bare name gives `sip:bob`, or
  * `sip:bob@<sipDomain>` when a domain is given.
  */
-export function parseDialable(input: string, defaultCountry: CountryCode, options: DialableOptions = {}): DialableResult {
+export function parseDialable(input: string, country: CountryCode, options: DialableOptions = {}): DialableResult {
+  const defaultCountry = isKnownCountry(country) ? country : 'US';
   const s = input
     .trim()
     .replace(/^<(.*)>$/, '$1')

@@ -4,6 +4,7 @@
  */
 import type { CountryCode, DetectOptions, Detection } from './types';
 import { Scanner } from './scan';
+import { isKnownCountry } from './phone';
 
 export type { CountryCode, DetectOptions, Detection, DetectedKind, DialableResult } from './types';
 export { parseDialable, type DialableOptions } from './dialable';
@@ -14,7 +15,16 @@ export { defaultCountryFromLocale } from './locale';
  * extensions) and `sip:` / `sips:` URIs in `text`, in order, without overlaps.
  */
 export function detect(text: string, options: DetectOptions): Detection[] {
-  const country: CountryCode = options.defaultCountry;
   if (text.length < 5) return [];
-  return new Scanner(text, country).run();
+  return new Scanner(text, knownCountry(options.defaultCountry)).run();
+}
+
+let lastCountry = '';
+
+/** The default country, or US when it is not one the metadata knows (a stale setting, 'UK'). */
+export function knownCountry(country: string): CountryCode {
+  if (country === lastCountry) return country as CountryCode;
+  if (!isKnownCountry(country)) return 'US';
+  lastCountry = country;
+  return country;
 }

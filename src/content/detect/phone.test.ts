@@ -11,15 +11,15 @@ describe('validateDigits', () => {
     const differences: string[] = [];
     for (const locale of LOCALES) {
       const candidates = new Set<string>();
-      for (const sample of generateCorpus(locale, { positives: 300, negatives: 300, seed: 9 })) {
+      for (const sample of generateCorpus(locale, { positives: 200, negatives: 200, seed: 9 })) {
         for (const m of sample.text.matchAll(/\+?[0-9][0-9 ().\-/]{4,22}[0-9]/g)) {
           const d = m[0].replace(/[^0-9+]/g, '');
           candidates.add(d);
           if (d.length > 7) candidates.add(d.slice(1)).add(d.slice(0, -1)).add('0' + d);
         }
       }
-      for (let i = 0; i < 1500; i++) candidates.add(rng.digits(rng.int(6, 14)));
-      for (let i = 0; i < 500; i++) candidates.add('0' + rng.digits(rng.int(6, 12)));
+      for (let i = 0; i < 1000; i++) candidates.add(rng.digits(rng.int(6, 14)));
+      for (let i = 0; i < 300; i++) candidates.add('0' + rng.digits(rng.int(6, 12)));
       for (const c of candidates) {
         const plus = c.startsWith('+');
         const digits = plus ? c.slice(1) : c;
@@ -32,9 +32,9 @@ describe('validateDigits', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(20000);
+    expect(checked).toBeGreaterThan(10000);
     expect(differences.slice(0, 10)).toEqual([]);
-  });
+  }, 60_000);
 
   it('agrees with the library on every country\'s example number, in international and national notation', () => {
     const differences: string[] = [];
@@ -51,7 +51,7 @@ describe('validateDigits', () => {
       if (fastN?.number !== libN?.number || fastN?.display !== libN?.display) differences.push(`${country} ${national}: ${fastN?.number} vs ${libN?.number}`);
     }
     expect(differences).toEqual([]);
-  });
+  }, 30_000);
 
   it('formats for display on demand', () => {
     const v = validateDigits('4155550101', false, 'US');

@@ -1,0 +1,73 @@
+/**
+ * Reads a benchmark result for the runner's summary. Results in the shared format
+ * (bench/lib/results.ts: `{ name, figures: [...] }`) are taken as they are; for the two detection
+ * benchmarks' own formats (bench/detect-text.ts, bench/detect-dom.ts, as of their first versions)
+ * a few headline figures are picked out. Anything else yields no figures and a note saying so.
+ */
+import { figure, type Figure } from './results.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- foreign JSON, every access is guarded
+type Json = any;
+
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+function detectText(json: Json): Figure[] {
+  const figures: Figure[] = [];
+  for (const row of Array.isArray(json?.rows) ? json.rows : []) {
+    const ours = num(row?.oursMBps);
+    if (ours === null) continue;
+    figures.push(figure(`detection throughput, ${row.page ?? '?'} pages`, ours, 'MB/s', { baseline: num(row?.libMBps), baselineLabel: 'libphonenumber-js findPhoneNumbersInText' }));
+  }
+  const last = Array.isArray(json?.rows) ? json.rows.at(-1) : undefined;
+  if (num(last?.ours?.precision) !== null) figures.push(figure(`precision, ${last.page} pages`, last.ours.precision, '', { baseline: num(last?.lib?.precision) }));
+  if (num(last?.ours?.recall) !== null) figures.push(figure(`recall, ${last.page} pages`, last.ours.recall, '', { baseline: num(last?.lib?.recall) }));
+  return figures;
+}
+
+function detectDom(json: Json): Figure[] {
+  const figures: Figure[] = [];
+  const targets = json?.targets ?? {};
+  const gzip = num(json?.contentScript?.gzipBytes);
+  if (gzip !== null) figures.push(figure('content script, gzip', gzip / 1000, 'kB', { target: '≤ 60 kB', within: (value) => value <= 60 }));
+  const evaluation = num(json?.contentScript?.evaluationMs?.cpu1x);
+  if (evaluation !== null) figures.push(figure('content script evaluation (stand-in <script>)', evaluation, 'ms', { target: '≤ 10 ms', within: (value) => value <= 10 }));
+  for (const kind of ['table', 'article']) {
+    const run = json?.pages?.[kind]?.cpu1x?.withExtension;
+    const scan = run?.firstScan;
+    const wall = num(scan?.wallMs);
+    const bare = num(run?.bareWalk?.ms);
+    const wallTarget = num(targets?.firstScanMs?.[kind]);
+    if (wall !== null) {
+      figures.push(
+        figure(`${kind}: first scan wall time`, wall, 'ms', {
+          baseline: bare,
+          baselineLabel: 'bare TreeWalker pass',
+          ...(wallTarget !== null ? { target: `≤ ${wallTarget} ms`, within: (value: number) => value <= wallTarget } : {}),
+        }),
+      );
+    }
+    const perNodes = num(scan?.msPer1000Nodes);
+    const perTarget = num(targets?.msPer1000Nodes);
+    if (perNodes !== null) figures.push(figure(`${kind}: script ms per 1,000 nodes`, perNodes, 'ms', perTarget !== null ? { target: `≤ ${perTarget} ms`, within: (value) => value <= perTarget } : {}));
+  }
+  return figures;
+}
+
+export interface ReadResult {
+  name: string;
+  date?: string;
+  figures: Figure[];
+  notes: string[];
+  format: 'shared' | 'adapted' | 'unknown';
+}
+
+export function readResult(fileName: string, json: Json): ReadResult {
+  const name = typeof json?.name === 'string' ? json.name : fileName.replace(/\.json$/, '');
+  const date = typeof json?.date === 'string' ? json.date : undefined;
+  if (Array.isArray(json?.figures)) {
+    return { name, date, figures: json.figures as Figure[], notes: Array.isArray(json.notes) ? (json.notes as string[]) : [], format: 'shared' };
+  }
+  const adapted = name === 'detect-text' ? detectText(json) : name === 'detect-dom' ? detectDom(json) : [];
+  if (adapted.length) return { name, date, figures: adapted, notes: [`${fileName} is not in the shared figures format; headline figures picked out by the runner.`], format: 'adapted' };
+  return { name, date, figures: [], notes: [`${fileName}: no figures (format not recognised).`], format: 'unknown' };
+}
