@@ -12,6 +12,11 @@ export interface Account {
   port: number;
   host?: string;
   clientId?: string;
+  /**
+   * Keep the password (the user's consent on the options page). Defaults to true here, so a restarted
+   * gateway — which forgets its refresh tokens — can sign the test user in again, as before.
+   */
+  rememberPassword?: boolean;
 }
 
 export interface ExtensionUser {
@@ -67,11 +72,15 @@ export async function launchExtensionUser(account: Account | undefined, options:
   const worker = await extensionWorker(context);
   const extensionId = new URL(worker.url()).host;
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
-  // Close the welcome/permission tab the extension opens on install; tests open what they need.
-  for (const page of context.pages()) if (page.url().includes('permission/index.html')) await page.close();
+  // Close the onboarding/permission tab the extension opens on install; tests open what they need.
+  // Pages a test opens itself start blank (context.newPage) and stay open.
+  const isWelcome = (url: string) => url.includes('permission/index.html') || url.includes('onboarding/index.html');
+  for (const page of context.pages()) if (isWelcome(page.url())) await page.close();
   context.on('page', (page) => {
+    const openedByExtension = isWelcome(page.url());
     page.once('load', () => {
-      if (page.url().includes('permission/index.html') && !options.realPermissionPrompts) void page.close().catch(() => undefined);
+      if (page.url().includes('onboarding/index.html') && openedByExtension) void page.close().catch(() => undefined);
+      else if (page.url().includes('permission/index.html') && !options.realPermissionPrompts) void page.close().catch(() => undefined);
     });
   });
   const controlPage = await context.newPage();
@@ -128,6 +137,7 @@ export async function launchExtensionUser(account: Account | undefined, options:
         clientId: account.clientId ?? 'kandy-click-to-call-demo',
         username: account.username,
         password: account.password,
+        rememberPassword: account.rememberPassword ?? true,
       },
     });
     if (!reply.ok) {

@@ -117,6 +117,29 @@ describe('hub', () => {
     expect(handled).toEqual(['ui/get-history']);
   });
 
+  it('keeps accounts and tokens away from content scripts and pages away from the phone’s token reports', async () => {
+    const { hub, handled } = setup();
+    const account = { server: { host: 'kandy.example', port: 443 }, clientId: 'app', username: 'alice', password: 'pw', rememberPassword: false };
+    for (const message of [
+      { type: 'ui/sign-in', account },
+      { type: 'ui/get-settings-view' },
+      { type: 'ui/test-sound', output: 'speaker' },
+      { type: 'offscreen/get-credentials' },
+      { type: 'offscreen/tokens', account, tokens: { accessToken: 'a', idToken: 'i', expiresIn: 60 } },
+    ]) {
+      expect(await hub({ target: 'background', ...message }, contentScript)).toMatchObject({ ok: false });
+    }
+    // Only the phone reports tokens or reads the kept session.
+    expect(await hub({ target: 'background', type: 'offscreen/get-credentials' }, popup)).toMatchObject({ ok: false });
+    expect(await hub({ target: 'background', type: 'offscreen/session-ended', reason: 'x' }, popup)).toMatchObject({ ok: false });
+    expect(handled).toEqual([]);
+    await expect(hub({ target: 'background', type: 'ui/sign-in', account }, popup)).resolves.toMatchObject({ ok: true });
+    await expect(hub({ target: 'background', type: 'offscreen/get-credentials' }, offscreen)).resolves.toMatchObject({ ok: true });
+    expect(handled).toEqual(['ui/sign-in', 'offscreen/get-credentials']);
+    // An account without a password is refused before any handler runs.
+    expect(await hub({ target: 'background', type: 'ui/sign-in', account: { ...account, password: '' } }, popup)).toMatchObject({ ok: false });
+  });
+
   it('refuses page-only and offscreen-only messages from the wrong extension context', async () => {
     const { hub, handled } = setup();
     expect(await hub({ target: 'background', type: 'content/call', destination: 'bob' }, popup)).toMatchObject({ ok: false });

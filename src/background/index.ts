@@ -22,6 +22,7 @@ import { checkPhone, registerPhoneWatch } from './phone-watch';
 import { registerContextMenu } from './context-menu';
 import { registerCallSelectionCommand } from './commands';
 import { handleInstalled } from './settings-install';
+import { registerAccountNotices } from './settings-account';
 
 const DELIVERY_ATTEMPTS = 40;
 const DELIVERY_RETRY_MS = 100;
@@ -61,6 +62,7 @@ registerCallCommands(context);
 registerPhoneWatch(context);
 registerContextMenu(context);
 registerCallSelectionCommand(context);
+registerAccountNotices();
 
 browser.runtime.onMessage.addListener(createHub({ ui: uiHandlers, content: contentHandlers, offscreen: offscreenHandlers }, context));
 

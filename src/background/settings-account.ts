@@ -7,7 +7,7 @@ import type { Reply, SignInAccount, SignInReply } from '../shared/messages';
 import type { AccountInput, Settings, SettingsView } from '../shared/settings';
 import type { HubContext } from './hub';
 import { forgetCredentials, readSignedInAccount } from './credentials';
-import { isManaged } from './settings-policy';
+import { isManaged, withoutLocked } from './settings-policy';
 import { readSettingsWithPolicy, writeSettings } from './storage';
 
 /** The settings that make up the account: changing any of them means signing in again. */
@@ -69,10 +69,12 @@ export async function signInWithAccount(context: HubContext, input: AccountInput
  * ui/save-settings: a change to the account signs in first and is saved only on success; any other
  * change is saved at once. Returns the settings in force (without the password).
  */
-export async function saveSettings(context: HubContext, patch: Partial<Settings>): Promise<Reply<Settings> | SignInReply> {
+export async function saveSettings(context: HubContext, requested: Partial<Settings>): Promise<Reply<Settings> | SignInReply> {
+  // What policy locks is not the user's to change: such a change is dropped, not signed in with.
+  const { settings, locked } = await readSettingsWithPolicy(context.browser);
+  const patch = withoutLocked(requested, locked);
   const touchesAccount = ACCOUNT_FIELDS.some((field) => field in patch);
   if (touchesAccount) {
-    const { settings } = await readSettingsWithPolicy(context.browser);
     const rest: Partial<Settings> = { ...patch };
     for (const field of ACCOUNT_FIELDS) delete rest[field];
     delete rest.rememberPassword;
@@ -93,8 +95,8 @@ export async function saveSettings(context: HubContext, patch: Partial<Settings>
     await writeSettings(context.browser, patch);
   }
   await notifyPhoneOfSettings(context);
-  const { settings } = await readSettingsWithPolicy(context.browser);
-  return { ok: true, value: { ...settings, password: '' } };
+  const inForce = (await readSettingsWithPolicy(context.browser)).settings;
+  return { ok: true, value: { ...inForce, password: '' } };
 }
 
 /** Signs out for good: the phone stops, every token goes, and so does a kept password. */
@@ -110,10 +112,38 @@ export async function signOut(context: HubContext): Promise<Reply<undefined>> {
   return isSignInReply(phoneReply) && !phoneReply.ok ? { ok: false, error: phoneReply.error } : { ok: true, value: undefined };
 }
 
-/** The phone says the kept session was refused (e.g. the refresh token expired): forget it, the user signs in again. */
+export const SESSION_ENDED_NOTIFICATION = 'account-session-ended';
+
+/**
+ * The phone says the kept session was refused (e.g. the refresh token expired): forget it and tell
+ * the user, who signs in again (a click on the notice opens the options).
+ */
 export async function sessionEnded(context: HubContext): Promise<void> {
   await forgetCredentials(context.browser);
   await writeSettings(context.browser, { password: '' });
+  const notifications = (globalThis as { chrome?: { notifications?: typeof chrome.notifications; i18n?: typeof chrome.i18n } }).chrome;
+  if (!notifications?.notifications) return;
+  const text = (key: string, fallback: string) => notifications.i18n?.getMessage(key) || fallback;
+  try {
+    await notifications.notifications.create(SESSION_ENDED_NOTIFICATION, {
+      type: 'basic',
+      iconUrl: context.browser.runtime.getURL('icons/icon-128.png'),
+      title: text('sessionEndedTitle', 'Signed out of Kandy'),
+      message: text('sessionEndedMessage', 'Your sign-in expired and could not be renewed. Click here to sign in again.'),
+      priority: 1,
+    });
+  } catch (error) {
+    console.warn('Could not show the sign-out notice', error);
+  }
+}
+
+/** A click on the sign-out notice opens the options page. Registered at the worker's top level. */
+export function registerAccountNotices(): void {
+  chrome.notifications?.onClicked.addListener((id) => {
+    if (id !== SESSION_ENDED_NOTIFICATION) return;
+    void chrome.notifications.clear(id);
+    void chrome.runtime.openOptionsPage();
+  });
 }
 
 export async function settingsView(context: HubContext): Promise<SettingsView> {
