@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(path)) {
   console.error(`\nChromium is required for the browser tests but ${path} does not exist.`);
-  console.error('Install it with:  sudo apt-get update && sudo apt-get install -y chromium dbus-daemon\n');
+  console.error('Install it with:  sudo apt-get update && sudo apt-get install -y chromium chromium-l10n dbus-daemon\n');
   process.exit(1);
 }
 try {
