@@ -32,6 +32,9 @@ const ARTICLE_BYTES = 1_000_000;
 const APPENDED_ROWS = 1_000;
 const THROTTLE_RATES = [1, 4] as const;
 const EVAL_REPEATS = 5;
+/** CPU time after appending rows is read this long after the append (× the throttling rate). */
+const APPEND_SETTLE_MS = 2500;
+const SCROLL_STEPS = 40;
 /** Each page load is repeated and the median reported: the machine may be shared and noisy. */
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 
@@ -288,6 +291,11 @@ interface RunResult {
   extensionScriptInLongFramesMs?: number;
   append?: { wallMs: number; busyMs: number; observerMs: number; nodes: number; longestSliceMs: number; longestCallbackMs: number; pageAppendMs: number };
   bareWalk: { ms: number; nodes: number; texts: number };
+  /**
+   * Main-thread CPU time of the page's renderer (CDP Performance.getMetrics ThreadTime): robust
+   * on a busy machine, where wall-clock durations include time the thread was not running.
+   */
+  cpu: { untilScanEndMs: number; appendMs?: number; scrollMs: number };
   /** Longest 8 ms busy-loop slice measured by a page script: what preemption alone does to a slice here. */
   noiseFloorSliceMs?: number;
 }
@@ -340,6 +348,8 @@ async function run(context: BrowserContext, url: string, withExtension: boolean,
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
   await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+  await cdp.send('Performance.enable');
+  const threadTime = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'ThreadTime')?.value ?? 0) * 1000;
   let firstScan: RunResult['firstScan'];
   let windowEnd: number;
   if (withExtension) {
@@ -368,12 +378,16 @@ async function run(context: BrowserContext, url: string, withExtension: boolean,
     await page.waitForTimeout(Math.min(1000, windowEnd - now));
   }
   const state = await pageState(page);
+  const untilScanEnd = await threadTime();
   const inWindow = state.longTasks.filter((task) => task.start + task.duration >= state.dcl && task.start <= windowEnd);
   const gaps = state.frameGaps.filter((frame) => frame.at >= state.load && frame.at <= windowEnd + 500);
   const extensionScripts = state.loafScripts.filter((script) => script.source.startsWith('chrome-extension://'));
 
   let append: RunResult['append'];
+  let appendCpu: number | undefined;
   if (appendable) {
+    const before = await threadTime();
+    const appendStart = Date.now();
     const pageAppendMs = await appendRows(page, appendable);
     if (withExtension) {
       const updates = await waitForMeasure(page, 'kandy-c2c:update', 1, 60_000);
@@ -390,7 +404,17 @@ async function run(context: BrowserContext, url: string, withExtension: boolean,
     } else {
       append = { wallMs: 0, busyMs: 0, observerMs: 0, nodes: 0, longestSliceMs: 0, longestCallbackMs: 0, pageAppendMs: round(pageAppendMs) };
     }
+    const settle = APPEND_SETTLE_MS * rate - (Date.now() - appendStart);
+    if (settle > 0) await page.waitForTimeout(settle);
+    appendCpu = (await threadTime()) - before;
   }
+  const scrollStart = await threadTime();
+  for (let step = 0; step < SCROLL_STEPS; step++) {
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(16);
+  }
+  await page.waitForTimeout(500);
+  const scrollCpu = (await threadTime()) - scrollStart;
   const walk = await bareWalk(page);
   const noise = withExtension ? undefined : await noiseFloor(page);
   await page.close();
@@ -405,6 +429,7 @@ async function run(context: BrowserContext, url: string, withExtension: boolean,
     extensionScriptInLongFramesMs: extensionScripts.length ? round(longest(extensionScripts)) : undefined,
     append,
     bareWalk: { ms: round(walk.ms, 2), nodes: walk.nodes, texts: walk.texts },
+    cpu: { untilScanEndMs: round(untilScanEnd), appendMs: appendCpu === undefined ? undefined : round(appendCpu), scrollMs: round(scrollCpu) },
     noiseFloorSliceMs: noise === undefined ? undefined : round(noise),
   };
 }
@@ -496,7 +521,7 @@ async function main(): Promise<void> {
           const withRun = await run(withExtension, `${origin}/${name}`, true, rate, appendable);
           withRuns.push(withRun);
           withoutRuns.push(await run(plain, `${origin}/${name}`, false, rate, appendable, withRun.windowMs));
-          controlRuns.push(await run(control, `${origin}/${name}`, false, rate, undefined, withRun.windowMs));
+          controlRuns.push(await run(control, `${origin}/${name}`, false, rate, appendable, withRun.windowMs));
         }
         page[`cpu${rate}x`] = {
           withoutExtension: median(withoutRuns),
@@ -540,6 +565,11 @@ async function main(): Promise<void> {
     rows.push(['longest task of the extension, ms', ...both((r) => String(longestOwn(r))), `≤ ${TARGETS.longestTaskMs} ${verdict(longestOwn(one) <= TARGETS.longestTaskMs)}`]);
     rows.push(['longest long task, DCL to scan end + 1 s (with / without)', ...both((r) => `${r.withExtension.longestTaskInWindowMs} / ${r.withoutExtension.longestTaskInWindowMs}`), '']);
     rows.push(['extension script in long animation frames, ms', ...both((r) => String(r.withExtension.extensionScriptInLongFramesMs ?? '—')), '']);
+    const cpu = (r: Cell, pick: (run: RunResult) => number | undefined) =>
+      `${pick(r.withExtension)} / ${pick(r.emptyContentScript)} / ${pick(r.withoutExtension)}`;
+    rows.push(['main-thread CPU, load to scan end + 1 s, ms (with / empty / without)', ...both((r) => cpu(r, (run) => run.cpu.untilScanEndMs)), '']);
+    if (one.withExtension.append) rows.push([`main-thread CPU, ${APPENDED_ROWS} appended rows, ms (with / empty / without)`, ...both((r) => cpu(r, (run) => run.cpu.appendMs)), '']);
+    rows.push([`main-thread CPU, ${SCROLL_STEPS} wheel steps, ms (with / empty / without)`, ...both((r) => cpu(r, (run) => run.cpu.scrollMs)), '']);
     rows.push(['noise floor: longest 8 ms page busy-loop slice, ms', ...both((r) => String(r.withoutExtension.noiseFloorSliceMs)), '']);
     rows.push(['max frame gap after load, ms (with / without)', ...both((r) => `${r.withExtension.maxFrameGapMs} / ${r.withoutExtension.maxFrameGapMs}`), '']);
     rows.push(['DOMContentLoaded, ms (with / empty script / without)', ...both((r) => `${r.withExtension.dclMs} / ${r.emptyContentScript.dclMs} / ${r.withoutExtension.dclMs}`), '']);

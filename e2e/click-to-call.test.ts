@@ -136,6 +136,7 @@ async function hover(page: Page, snippet: string, where: Where = {}): Promise<Po
 async function hoverAndClick(page: Page, snippet: string, where: Where = {}): Promise<void> {
   const button = await hover(page, snippet, where);
   await page.waitForTimeout(500); // the button ignores clicks in its first 350 ms on screen
+  await pageCallAllowed();
   await page.mouse.click(button.x, button.y);
 }
 
@@ -149,6 +150,7 @@ async function openFixture(name: string): Promise<Page> {
 // ---- calls ----------------------------------------------------------------------------------------
 
 let lastPageCall = 0;
+/** Call right before the action that makes the page ask for a call. */
 async function pageCallAllowed(): Promise<void> {
   const wait = lastPageCall + PAGE_CALL_INTERVAL_MS - Date.now();
   if (wait > 0) await new Promise((done) => setTimeout(done, wait));
@@ -262,7 +264,6 @@ describe('click to call on web pages', () => {
       ['late content', '415.555.0101', {}],
     ];
     for (const [what, snippet, where] of cases) {
-      await pageCallAllowed();
       await hoverAndClick(page, snippet, where);
       await expectBobRings(what);
     }
@@ -277,7 +278,6 @@ describe('click to call on web pages', () => {
   test('link mode "offer": hovering a tel: link offers the button; "take-over": a real click on the link calls through the extension', TEST_TIMEOUT, async () => {
     const page = await openFixture('index.html');
     await waitFor(async () => (await highlightedTexts(page)).length > 0, 'the page to be scanned', 20_000);
-    await pageCallAllowed();
     await hoverAndClick(page, "Bob's desk line");
     await expectBobRings('offered tel: link');
 
@@ -286,10 +286,10 @@ describe('click to call on web pages', () => {
     // The pushed config reaches the page asynchronously (worker → tab → get-config); until it
     // does, a click is an ordinary tel: link click (nothing happens headless), so click again.
     const clickLinkUntilBobRings = async (selector: string, what: string) => {
-      await pageCallAllowed();
       const box = await page.locator(selector).boundingBox();
       assert.ok(box);
       await waitFor(async () => {
+        await pageCallAllowed();
         await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
         return bob.waitForState((state) => state.calls.some((call) => call.direction === 'incoming' && call.phase !== 'ended'), what, 2500).catch(() => undefined);
       }, `bob to ring (${what})`, 30_000);
@@ -359,9 +359,39 @@ describe('click to call on web pages', () => {
     assert.equal(await buttonPoint(page), null, 'synthetic mousemove is ignored');
 
     // The same button still works for the user.
-    await pageCallAllowed();
     await hoverAndClick(page, '(415) 555-0101');
     await expectBobRings('real click on the hostile page');
+    await page.close();
+  });
+
+  test('a big table: only numbers near the viewport are highlighted, and the highlights follow scrolling', TEST_TIMEOUT, async () => {
+    const page = await openFixture('big.html');
+    const highlightedRows = () =>
+      page.evaluate(() => {
+        const rows: number[] = [];
+        for (const highlight of CSS.highlights.values()) {
+          for (const range of highlight) {
+            const row = (range.startContainer as Text).parentElement?.closest('tr');
+            if (row) rows.push(Number(row.id.slice('row-'.length)));
+          }
+        }
+        return rows.sort((a, b) => a - b);
+      });
+    await waitFor(async () => (await page.evaluate(() => performance.getEntriesByName('kandy-c2c:first-scan').length)) > 0, 'the first scan to finish', 60_000);
+    const top = await waitFor(async () => {
+      const rows = await highlightedRows();
+      return rows.includes(0) ? rows : undefined;
+    }, 'the first rows to be highlighted', 20_000);
+    assert.ok(top.length < 300, `only rows near the viewport are highlighted (${top.length})`);
+    assert.ok(Math.max(...top) < 300, 'nothing far below the viewport is highlighted');
+
+    await page.evaluate(() => document.getElementById('row-2999')!.scrollIntoView({ block: 'end' }));
+    const bottom = await waitFor(async () => {
+      const rows = await highlightedRows();
+      return rows.includes(2999) ? rows : undefined;
+    }, 'the last rows to be highlighted after scrolling', 20_000);
+    assert.ok(bottom.length < 300 && Math.min(...bottom) > 2500, `the highlights moved with the viewport (${bottom.length} rows from ${Math.min(...bottom)})`);
+    await hover(page, '+1 415 555 3998'); // row 2998
     await page.close();
   });
 
