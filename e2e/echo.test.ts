@@ -86,6 +86,16 @@ describe('echo line', () => {
     t.diagnostic(message);
     console.log(message);
 
+    // DTMF from the extension reaches the far end as RFC 4733 telephone-event packets: the echo
+    // line is a real RTP receiver, so this proves the tones cross the network, not just the sender.
+    const dtmfBefore = echoed.media.dtmfPacketsReceived;
+    await intent({ kind: 'dtmf', callId: call.id, tones: '1#' });
+    const withTones = await waitFor(async () => {
+      const summary = await echoCall((candidate) => candidate.sessionId === echoed.sessionId);
+      return summary && summary.media.dtmfPacketsReceived > dtmfBefore ? summary : undefined;
+    }, 'telephone-event packets at the echo line', 20_000);
+    assert.ok(withTones.media.dtmfPacketsReceived > dtmfBefore);
+
     // Hold and unhold are re-offers the echo line answers; audio resumes after unhold.
     await intent({ kind: 'hold', callId: call.id });
     await alice.waitForState((state) => liveCall(state)?.phase === 'on-hold', 'alice on hold', 20_000);

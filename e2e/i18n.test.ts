@@ -1,6 +1,6 @@
 /**
  * The second language, end to end: Chromium started in German (--lang=de, LANGUAGE=de) renders the
- * options, onboarding and permission pages fully translated — titles, labels, buttons, options,
+ * options, onboarding, permission pages and the popup fully translated — titles, labels, buttons, options,
  * placeholders and accessible names — with no English message left.
  *
  * Debian ships Chromium's UI languages separately: without `apt-get install chromium-l10n` Chromium
@@ -47,8 +47,14 @@ async function pageWords(page: Page): Promise<string> {
   });
 }
 
+/** The product name stays English in every language ("Kandy Click-to-Call"), and would match "Call". */
+const PRODUCT_WORDS = /Click-to-Call/g;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The English pieces found on a page, as whole words (so "star" does not match "starten"). */
 function englishLeft(words: string): string[] {
-  return [...ENGLISH, ...ENGLISH_EXTRA].filter((english) => words.includes(english));
+  const text = words.replace(PRODUCT_WORDS, '');
+  return [...ENGLISH, ...ENGLISH_EXTRA].filter((english) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(english)}(?![\\p{L}\\p{N}])`, 'u').test(text));
 }
 
 /** Debian's /usr/bin/chromium is a wrapper script; its locales live next to the real binary in /usr/lib/chromium. */
@@ -117,6 +123,23 @@ describe('German', () => {
     await page.locator('[data-permission="granted"]').waitFor({ timeout: 20_000 });
     assert.equal(await page.title(), de.micPageTitle!.message);
     assert.deepEqual(englishLeft(await pageWords(page)), [], 'no English left on the microphone page');
+    await page.close();
+  });
+
+  test('the popup is fully translated', { timeout: 120_000 }, async () => {
+    const page = await user.context.newPage();
+    await page.goto(user.url('popup/index.html'));
+    await page.getByLabel(de.dialLabel!.message).waitFor({ timeout: 20_000 });
+    await page.locator('[data-connection]').waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: de.recentCalls!.message }).waitFor({ timeout: 20_000 });
+    assert.match(await page.evaluate(() => document.documentElement.lang), /^de/);
+    for (const key of ['callButton', 'videoCallButton', 'keypadButton']) await page.getByRole('button', { name: de[key]!.message, exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByRole('group', { name: de.dialPad!.message }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: de.keyStar!.message }).waitFor({ timeout: 10_000 });
+    // The shortcut help is part of the idle view too, one key press away.
+    await page.getByRole('button', { name: de.keyboardShortcuts!.message }).click();
+    await page.getByRole('heading', { name: de.keyboardShortcuts!.message }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(englishLeft(await pageWords(page)), [], 'no English left on the popup');
     await page.close();
   });
 });

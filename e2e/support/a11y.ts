@@ -33,8 +33,12 @@ export async function axeViolations(page: Page, what: string): Promise<string[]>
   );
 }
 
-/** A PNG of `target` for docs/screenshots (kept small: only the element, at device scale 1). */
+/**
+ * A PNG of `target` (kept small: only the element, at device scale 1). Test runs write to .tmp/ so
+ * they never dirty the work tree; `UPDATE_SCREENSHOTS=1` refreshes the README's docs/screenshots.
+ */
 export async function saveScreenshot(target: Locator | Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await target.screenshot({ path: resolve(SCREENSHOT_DIR, name), animations: 'disabled', caret: 'hide' });
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SCREENSHOT_DIR : resolve(import.meta.dirname, '../../.tmp/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await target.screenshot({ path: resolve(dir, name), animations: 'disabled', caret: 'hide' });
 }

@@ -20,6 +20,7 @@ vi.mock('../ui/app-state.svelte', () => ({
 }));
 vi.mock('../ui/messaging', () => ({ ask: vi.fn(async () => ({ ok: true, value: undefined })), sendIntent: mocks.sendIntent }));
 vi.mock('../ui/video-relay', () => ({ openVideoRelay: mocks.openVideoRelay }));
+vi.mock('../ui/i18n', () => import('../test/english-i18n'));
 
 const NOW = Date.now();
 function call(overrides: Partial<CallView> = {}): CallView {

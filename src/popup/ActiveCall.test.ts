@@ -13,6 +13,7 @@ const messaging = vi.hoisted(() => ({
   sendIntent: vi.fn(async (_intent: unknown) => ({ ok: true, value: undefined }) as { ok: boolean; value?: unknown; error?: string }),
 }));
 vi.mock('../ui/messaging', () => messaging);
+vi.mock('../ui/i18n', () => import('../test/english-i18n'));
 
 const NOW = 1_000_000;
 function call(overrides: Partial<CallView> = {}): CallView {

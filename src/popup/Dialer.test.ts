@@ -11,6 +11,7 @@ const messaging = vi.hoisted(() => ({
   sendIntent: vi.fn(async (_intent: unknown) => ({ ok: true, value: { callId: 'c1' } }) as { ok: boolean; value?: unknown; error?: string }),
 }));
 vi.mock('../ui/messaging', () => messaging);
+vi.mock('../ui/i18n', () => import('../test/english-i18n'));
 
 async function renderDialer() {
   const result = render(Dialer);

@@ -4,6 +4,8 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import type { HistoryEntry } from '../shared/messages';
 import RecentCalls from './RecentCalls.svelte';
 
+vi.mock('../ui/i18n', () => import('../test/english-i18n'));
+
 const NOW = new Date(2026, 10, 24, 15, 0).getTime();
 const entries: HistoryEntry[] = [
   { id: 'a', direction: 'outgoing', remoteAddress: 'sip:+14155550101@kandy.example', remoteName: 'Bob Demo', startedAt: NOW - 60_000, answeredAt: NOW - 55_000, endedAt: NOW - 10_000, durationMs: 45_000, outcome: 'answered', video: true },

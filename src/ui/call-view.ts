@@ -1,5 +1,6 @@
 /** Words and choices about calls that the popup and the call window share. */
 import type { CallView, ConnectionStatus } from '../shared/state';
+import { t } from './i18n';
 
 export function isRingingIncoming(call: CallView): boolean {
   return call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined;
@@ -8,17 +9,17 @@ export function isRingingIncoming(call: CallView): boolean {
 export function phaseLabel(call: CallView, connection: ConnectionStatus): string {
   switch (call.phase) {
     case 'initiating':
-      return call.direction === 'outgoing' ? 'Calling…' : 'Incoming call…';
+      return call.direction === 'outgoing' ? t('callCalling') : t('phaseIncoming');
     case 'ringing':
-      return call.direction === 'outgoing' ? 'Ringing…' : 'Ringing';
+      return call.direction === 'outgoing' ? t('callRinging') : t('phaseRingingIncoming');
     case 'connected':
     case 'on-hold':
       // Media may still flow, but signalling is down: say so until the phone is back online.
-      if (connection !== 'online') return 'Reconnecting…';
-      if (call.phase === 'connected') return 'Connected';
-      return call.remoteHold && !call.localHold ? 'Held by the other party' : 'On hold';
+      if (connection !== 'online') return t('phaseReconnecting');
+      if (call.phase === 'connected') return t('phaseConnected');
+      return call.remoteHold && !call.localHold ? t('phaseHeldByOther') : t('phaseOnHold');
     case 'ended':
-      return 'Ended';
+      return t('phaseEnded');
   }
 }
 

@@ -5,6 +5,7 @@
 import type { CountryCode } from 'libphonenumber-js/core';
 import type { Settings } from '../shared/settings';
 import { ask } from './messaging';
+import { t } from './i18n';
 
 type DialTools = typeof import('./dial-tools');
 
@@ -30,7 +31,7 @@ export type Validation = { ok: true; dial: string; display: string } | { ok: fal
 /** The phone's own rules (parseDialable with the same country), checked before anything is sent. */
 export async function validateDestination(text: string): Promise<Validation> {
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, reason: 'Type a number, a SIP address or a user name.' };
+  if (!trimmed) return { ok: false, reason: t('dialEmpty') };
   const [dial, country] = await Promise.all([loadDialTools(), defaultCountry()]);
   return dial.parseDialable(trimmed, country);
 }

@@ -21,7 +21,7 @@ const en = load('en');
 const languages = readdirSync(LOCALES);
 
 /** Messages that are the same in German on purpose (names, and words German shares). */
-const SAME_IN_GERMAN = new Set(['extensionName', 'serverPort', 'sectionAudio']);
+const SAME_IN_GERMAN = new Set(['extensionName', 'serverPort', 'sectionAudio', 'connectionOnline', 'connectionOffline', 'callFlagVideo']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

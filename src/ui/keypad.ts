@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 /** The 12 keys of a phone keypad, with the letters printed under the digits. */
 export const KEYPAD_KEYS: { key: string; letters: string }[] = [
   { key: '1', letters: '' },
@@ -16,5 +18,5 @@ export const KEYPAD_KEYS: { key: string; letters: string }[] = [
 
 /** How a screen reader should say a key: "star" and "pound" rather than punctuation names. */
 export function spokenKey(key: string): string {
-  return key === '*' ? 'star' : key === '#' ? 'pound' : key;
+  return key === '*' ? t('keyStar') : key === '#' ? t('keyPound') : key;
 }

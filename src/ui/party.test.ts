@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { partyLabel, partyText, readableAddress } from './party';
+
+vi.mock('./i18n', () => import('../test/english-i18n'));
 
 const format = (number: string) => (number === '+14155550101' ? '(415) 555-0101' : undefined);
 

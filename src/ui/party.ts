@@ -1,4 +1,5 @@
 /** How a call's other party is shown: the name when there is one, else a readable number or address. */
+import { t } from './i18n';
 
 export type NumberFormatter = (number: string) => string | undefined;
 
@@ -21,7 +22,7 @@ export function partyLabel(address: string, name?: string, formatNumber?: Number
   const readable = readableAddress(address);
   const shown = (readable.number && formatNumber?.(readable.number)) || readable.text;
   if (name && name !== shown) return shown ? { primary: name, secondary: shown } : { primary: name };
-  return { primary: shown || 'Unknown' };
+  return { primary: shown || t('partyUnknown') };
 }
 
 /** One line for places with little room (and for screen readers): "Bob Demo, (415) 555-0101". */

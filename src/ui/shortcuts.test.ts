@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dialToneFor, SHORTCUT_HELP, shortcutFor, type KeyLike } from './shortcuts';
+
+vi.mock('./i18n', () => import('../test/english-i18n'));
 
 const key = (overrides: Partial<KeyLike>): KeyLike => ({ key: '', code: '', altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...overrides });
 

@@ -2,6 +2,8 @@
  * The popup's keyboard shortcuts. Alt+letter keys (by physical key, so they work on any layout and
  * with macOS's Option key); Alt+E and Alt+F are left alone because browsers use them for their menus.
  */
+import { t } from './i18n';
+
 export type ShortcutAction = 'answer' | 'answer-video' | 'decline' | 'hang-up' | 'toggle-mute' | 'toggle-hold' | 'toggle-keypad' | 'help' | 'escape';
 
 export interface ShortcutHelp {
@@ -10,18 +12,18 @@ export interface ShortcutHelp {
 }
 
 export const SHORTCUT_HELP: ShortcutHelp[] = [
-  { keys: 'Enter', description: 'Call the number in the field' },
-  { keys: 'Shift+Enter', description: 'Video call the number in the field' },
-  { keys: 'Alt+A', description: 'Answer the ringing call' },
-  { keys: 'Alt+V', description: 'Answer the ringing call with video' },
-  { keys: 'Alt+D', description: 'Decline the ringing call' },
-  { keys: 'Alt+H', description: 'Hang up the current call' },
-  { keys: 'Alt+M', description: 'Mute or unmute the current call' },
-  { keys: 'Alt+P', description: 'Put the current call on hold, or resume it' },
-  { keys: 'Alt+K', description: 'Show or hide the dial-tone keypad of the current call' },
-  { keys: '0–9, *, #', description: 'During a call, outside a text field: send that dial tone' },
-  { keys: 'Esc', description: 'Close this help or an open panel; clear the number field' },
-  { keys: '?', description: 'Show or hide this help' },
+  { keys: 'Enter', description: t('shortcutCall') },
+  { keys: 'Shift+Enter', description: t('shortcutVideoCall') },
+  { keys: 'Alt+A', description: t('shortcutAnswer') },
+  { keys: 'Alt+V', description: t('shortcutAnswerVideo') },
+  { keys: 'Alt+D', description: t('shortcutDecline') },
+  { keys: 'Alt+H', description: t('shortcutHangUp') },
+  { keys: 'Alt+M', description: t('shortcutMute') },
+  { keys: 'Alt+P', description: t('shortcutHold') },
+  { keys: 'Alt+K', description: t('shortcutKeypad') },
+  { keys: '0–9, *, #', description: t('shortcutTones') },
+  { keys: 'Esc', description: t('shortcutEscape') },
+  { keys: '?', description: t('shortcutHelp') },
 ];
 
 const ALT_KEYS: Record<string, ShortcutAction> = {
