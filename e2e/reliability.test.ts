@@ -163,3 +163,31 @@ describe('reliability', () => {
     await bob.waitForState(noLiveCall, 'bob ended');
   });
 });
+
+describe('long idle (accelerated)', () => {
+  test('after a long idle with short-lived tokens and dropped sockets, an incoming call still rings', async () => {
+    // Accelerated: tokens live 10 s (the phone refreshes at 8 s), the gateway also drops every
+    // socket halfway, and the offscreen document is hidden throughout, as it always is.
+    const idleGateway = await startGateway({ log: 'silent', port: 0, tokenTtlSeconds: 10 });
+    const carol = await launchExtensionUser({ ...demoUser('carol'), port: idleGateway.port });
+    const dave = await launchExtensionUser({ ...demoUser('bob'), port: idleGateway.port });
+    try {
+      await carol.waitForState(online, 'carol online');
+      await dave.waitForState(online, 'bob online');
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      idleGateway.dropWebSockets();
+      await new Promise((resolve) => setTimeout(resolve, 25_000));
+      // Three token lifetimes later the old tokens are long dead; the phone must still be reachable.
+      const made = await intent(dave, nextIntentId(), { kind: 'make', destination: 'carol', video: false });
+      assert.ok(made.ok, `make after idle failed: ${made.error}`);
+      await carol.waitForState((state) => liveCall(state)?.phase === 'ringing', 'carol’s phone rings after the idle period', 60_000);
+      const ringing = liveCall(await carol.state());
+      await intent(carol, nextIntentId(), { kind: 'reject', callId: ringing?.id });
+      await dave.waitForState(noLiveCall, 'the caller sees the call end');
+    } finally {
+      await carol.close();
+      await dave.close();
+      await idleGateway.close();
+    }
+  });
+});
