@@ -23,6 +23,7 @@ import { demoUser } from '../e2e/support/demo-users.ts';
 import { launchExtensionUser, type AppStateLike, type ExtensionUser } from '../e2e/support/extension.ts';
 import { fireIntent, installStateWatcher, intentReply, pollFirstInboundBytes, waitForStateEvent } from './lib/extension-page.ts';
 import { servePages, type PageServer } from './lib/http-server.ts';
+import { budget } from './lib/budget.ts';
 import { figure, writeResult, round, type Figure } from './lib/results.ts';
 import { median, p90, sleep, summarize } from './lib/stats.ts';
 
@@ -30,6 +31,8 @@ const CALLS = Number(process.env.CALLS ?? 20);
 const POLL_MS = 10;
 const GAP_MS = 1000;
 const TARGET_RATIO = 2;
+/** Time kept back for closing the browsers and writing the results. */
+const RESERVE_MS = 20_000;
 
 const noLiveCall = (state: AppStateLike) => !state.calls.some((call) => call.phase !== 'ended');
 const online = (state: AppStateLike) => state.connection.status === 'online';
@@ -167,6 +170,7 @@ async function baselineCall(caller: Page, callee: Page): Promise<BaselineSample>
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const time = budget(600);
   const notes: string[] = [
     `${CALLS} calls each, ~${GAP_MS / 1000} s apart; every call is ended and both sides are waited on until no live call remains. Medians and p90.`,
     `First inbound audio is found by polling: ours polls ui/diagnostics from alice's extension page (page → service worker → offscreen getStats → back) every ${POLL_MS} ms; the baseline polls getStats in its page every ${POLL_MS} ms. The time is when the first poll seeing bytesReceived > 0 returned, so each figure carries up to one poll interval plus one poll round trip of lag.`,
@@ -212,6 +216,10 @@ async function main(): Promise<void> {
 
     // Interleave so that both see the same background load.
     for (let i = 0; i < CALLS; i++) {
+      if (time.remainingMs() < RESERVE_MS) {
+        notes.push(`Stopped after ${i} of ${CALLS} calls to stay within the ${time.limitSeconds} s time limit (slow machine).`);
+        break;
+      }
       try {
         ours.push(await ourCall(alice, bob, i));
       } catch (error) {

@@ -17,13 +17,15 @@
  * Run: npm run build && npx tsx bench/popup.ts   (OPENS=20 by default)
  */
 import { resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startGateway, type Gateway } from '../gateway/src/server.ts';
 import { launchProfile } from '../e2e/support/browser.ts';
 import { demoUser } from '../e2e/support/demo-users.ts';
-import { DIST, launchExtensionUser, type AppStateLike, type ExtensionUser } from '../e2e/support/extension.ts';
+import { DIST, launchExtensionUser, type ExtensionUser } from '../e2e/support/extension.ts';
+import { budget } from './lib/budget.ts';
 import { bundleFiles, sizeOf, type BundleSize } from './lib/bundles.ts';
-import { fireIntent, installStateWatcher, intentReply, NAME_SHIM, waitForStateEvent } from './lib/extension-page.ts';
+import { connectCall, endCall, online } from './lib/calls.ts';
+import { NAME_SHIM } from './lib/extension-page.ts';
 import { servePages, type PageServer } from './lib/http-server.ts';
 import { figure, round, writeResult, type Figure } from './lib/results.ts';
 import { median, p90, sleep, summarize } from './lib/stats.ts';
@@ -88,10 +90,23 @@ async function openAndTime(context: BrowserContext, url: string, want: 'interact
     await page.addInitScript(PROBE);
     await page.bringToFront();
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction((want) => {
-      const marks = (window as unknown as { __popupBench?: Marks }).__popupBench;
-      return marks ? marks[want] !== null : false;
-    }, want, { timeout: 15_000, polling: 50 });
+    try {
+      await page.waitForFunction((want) => {
+        const marks = (window as unknown as { __popupBench?: Marks }).__popupBench;
+        return marks ? marks[want] !== null : false;
+      }, want, { timeout: 15_000, polling: 50 });
+    } catch (error) {
+      const seen = await page
+        .evaluate(() => ({
+          url: location.href,
+          readyState: document.readyState,
+          marks: (window as unknown as { __popupBench?: Marks }).__popupBench ?? null,
+          field: (document.getElementById('destination') as HTMLInputElement | null)?.disabled ?? 'missing',
+          visibility: document.visibilityState,
+        }))
+        .catch((inner: unknown) => String(inner));
+      throw new Error(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}; page: ${JSON.stringify(seen)}`);
+    }
     return await page.evaluate(() => {
       const marks = (window as unknown as { __popupBench: Marks }).__popupBench;
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
@@ -100,25 +115,6 @@ async function openAndTime(context: BrowserContext, url: string, want: 'interact
   } finally {
     await page.close();
   }
-}
-
-const online = (state: AppStateLike) => state.connection.status === 'online';
-const noLiveCall = (state: AppStateLike) => !state.calls.some((call) => call.phase !== 'ended');
-
-async function connectCall(alice: ExtensionUser, bob: ExtensionUser): Promise<string> {
-  await installStateWatcher(alice.controlPage);
-  await installStateWatcher(bob.controlPage);
-  const since = await alice.controlPage.evaluate(() => performance.timeOrigin + performance.now());
-  const makeId = `bench-popup-make-${Date.now()}`;
-  await fireIntent(alice.controlPage, makeId, { kind: 'make', destination: 'bob', video: false });
-  const ringing = await waitForStateEvent(bob.controlPage, 'incoming-ringing', since - 1);
-  const made = await intentReply(alice.controlPage, makeId);
-  if (!made.ok || !ringing.callId) throw new Error(`make failed: ${made.error}`);
-  const answerId = `bench-popup-answer-${Date.now()}`;
-  await fireIntent(bob.controlPage, answerId, { kind: 'answer', callId: ringing.callId, video: false });
-  const connected = await waitForStateEvent(alice.controlPage, 'outgoing-connected', since - 1);
-  if (!connected.callId) throw new Error('alice never connected');
-  return connected.callId;
 }
 
 // ---- content script evaluation from a trace -----------------------------------------------------------
@@ -144,7 +140,7 @@ interface EvalTimes {
  * each lands in a new renderer process (cold: nothing compiled yet); even loads reload the same
  * site (warm: V8's in-process compilation cache may help).
  */
-async function contentScriptEvaluation(user: ExtensionUser, server: PageServer): Promise<EvalTimes> {
+async function contentScriptEvaluation(user: ExtensionUser, server: PageServer, loadCount: number): Promise<EvalTimes> {
   const browser = user.context.browser();
   if (!browser) throw new Error('no browser handle for tracing');
   const page = await user.context.newPage();
@@ -152,7 +148,7 @@ async function contentScriptEvaluation(user: ExtensionUser, server: PageServer):
   const sites = [server.origin, server.origin.replace('127.0.0.1', 'localhost')];
   const loads: ('cold' | 'warm')[] = [];
   await browser.startTracing(page, { categories: ['devtools.timeline', 'v8'] });
-  for (let i = 0; i < EVAL_LOADS; i++) {
+  for (let i = 0; i < loadCount; i++) {
     const cold = i % 2 === 0;
     const site = sites[Math.floor(i / 2) % 2]!;
     await page.goto(`${site}/content.html?load=${i}`, { waitUntil: 'load' });
@@ -179,6 +175,9 @@ async function contentScriptEvaluation(user: ExtensionUser, server: PageServer):
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const time = budget(600);
+  /** Each phase may use its share of what is left; the rest is kept for the later phases. */
+  const phaseOver = (share: number) => time.remainingMs() < (1 - share) * time.limitSeconds * 1000;
   const notes: string[] = [
     `Each figure is the median of ${OPENS} opens (p90 in details). Times are performance.now() in the opened page, i.e. from its navigation start, taken by a requestAnimationFrame poll injected with page.addInitScript (so a figure is the first frame in which the condition held; frames are ~16 ms apart). A MutationObserver in the same probe gives the DOM-change time, in details.`,
     'The popup is opened as a tab (page.goto chrome-extension://…/popup/index.html) in a profile signed in to the local gateway; another extension page (the harness\'s control page) and the offscreen document are already running, as when a user clicks the toolbar button.',
@@ -231,6 +230,10 @@ async function main(): Promise<void> {
     await openAndTime(plain, baselineUrl, 'interactive');
 
     for (let i = 0; i < OPENS; i++) {
+      if (phaseOver(0.4)) {
+        notes.push(`Idle opens stopped after ${i} of ${OPENS} to stay within the ${time.limitSeconds} s time limit (slow machine).`);
+        break;
+      }
       try {
         idle.push(await openAndTime(alice.context, popupUrl, 'interactive'));
         baseIdle.push(await openAndTime(plain, baselineUrl, 'interactive'));
@@ -239,9 +242,13 @@ async function main(): Promise<void> {
       }
     }
 
-    const callId = await connectCall(alice, bob);
+    const callId = await connectCall(alice, bob, 'bob');
     await sleep(1000);
     for (let i = 0; i < OPENS; i++) {
+      if (phaseOver(0.7)) {
+        notes.push(`In-call opens stopped after ${i} of ${OPENS} to stay within the ${time.limitSeconds} s time limit (slow machine).`);
+        break;
+      }
       try {
         inCall.push(await openAndTime(alice.context, popupUrl, 'call'));
         baseCall.push(await openAndTime(plain, baselineUrl, 'interactive'));
@@ -249,14 +256,14 @@ async function main(): Promise<void> {
         failures.push(`in-call open #${i}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const endId = `bench-popup-end-${Date.now()}`;
-    await fireIntent(alice.controlPage, endId, { kind: 'end', callId });
-    await intentReply(alice.controlPage, endId);
-    await alice.waitForState(noLiveCall, 'alice has no live call');
-    await bob.waitForState(noLiveCall, 'bob has no live call');
+    await endCall(alice, bob, callId);
 
+    // about 1.5 s a load on a busy machine; keep 8 s for closing and writing
+    const loadCount = Math.min(EVAL_LOADS, 2 * Math.floor((time.remainingMs() - 8_000) / 3_000));
     try {
-      evaluation = await contentScriptEvaluation(alice, server);
+      if (loadCount < 2) throw new Error(`skipped: not enough of the ${time.limitSeconds} s time limit left`);
+      if (loadCount < EVAL_LOADS) notes.push(`Content script evaluation: ${loadCount} of ${EVAL_LOADS} loads, to stay within the time limit.`);
+      evaluation = await contentScriptEvaluation(alice, server, loadCount);
     } catch (error) {
       failures.push(`content script evaluation: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -302,7 +309,7 @@ async function main(): Promise<void> {
       figure('content script evaluation per page (warm process), median wall', median(evaluation.warmWallMs), 'ms', { target: `≤ ${EVAL_TARGET_MS} ms`, within: (value) => value <= EVAL_TARGET_MS }),
     );
     notes.push(
-      `Content script evaluation: a Chromium trace (categories devtools.timeline, v8) over ${EVAL_LOADS} loads of a one-paragraph page in the signed-in extension profile; the figure is the EvaluateScript event of content/index.js (compile + top-level run, in the real isolated world). Wall = event duration, CPU = its thread time. "Cold" loads alternate the site (127.0.0.1 / localhost) so each is a new renderer process; "warm" loads are a second load of the same site (V8's in-process compilation cache applies).`,
+      `Content script evaluation: a Chromium trace (categories devtools.timeline, v8) over ${evaluation.coldWallMs.length + evaluation.warmWallMs.length} loads of a one-paragraph page in the signed-in extension profile; the figure is the EvaluateScript event of content/index.js (compile + top-level run, in the real isolated world). Wall = event duration, CPU = its thread time. "Cold" loads alternate the site (127.0.0.1 / localhost) so each is a new renderer process; "warm" loads are a second load of the same site (V8's in-process compilation cache applies).`,
     );
   }
   for (const name of ['popup', 'offscreen'] as const) {

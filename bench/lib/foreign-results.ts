@@ -10,13 +10,15 @@ import { figure, type Figure } from './results.ts';
 type Json = any;
 
 const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+/** A rate given as a number or as { wall, cpu } (wall preferred). */
+const rate = (value: Json): number | null => num(value) ?? num(value?.wall) ?? num(value?.cpu);
 
 function detectText(json: Json): Figure[] {
   const figures: Figure[] = [];
   for (const row of Array.isArray(json?.rows) ? json.rows : []) {
-    const ours = num(row?.oursMBps);
+    const ours = rate(row?.oursMBps);
     if (ours === null) continue;
-    figures.push(figure(`detection throughput, ${row.page ?? '?'} pages`, ours, 'MB/s', { baseline: num(row?.libMBps), baselineLabel: 'libphonenumber-js findPhoneNumbersInText' }));
+    figures.push(figure(`detection throughput, ${row.page ?? '?'} pages`, ours, 'MB/s', { baseline: rate(row?.libMBps), baselineLabel: 'libphonenumber-js findPhoneNumbersInText' }));
   }
   const last = Array.isArray(json?.rows) ? json.rows.at(-1) : undefined;
   if (num(last?.ours?.precision) !== null) figures.push(figure(`precision, ${last.page} pages`, last.ours.precision, '', { baseline: num(last?.lib?.precision) }));
