@@ -219,6 +219,38 @@ after(async () => {
   await new Promise((done) => (server ? server.close(done) : done(undefined)));
 });
 
+// Runs before the main suite: its last test reloads the extension, which closes the control page.
+describe('hostile environments', () => {
+  test('a page that sabotages prototypes, JSON, Promise and listeners, has a strict CSP, storms the DOM and carries script payloads cannot stop, fool or reach us', TEST_TIMEOUT, async () => {
+    const dialogs: string[] = [];
+    const page = await openFixture('hostile-env.html');
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const before = await callIds();
+    // Our content script lives in its own world: the page's sabotage does not reach it.
+    await waitFor(async () => (await highlightedTexts(page)).some((text) => text.includes('555-0101')), 'the number next to the payloads to be marked', 30_000);
+    const marked = await highlightedTexts(page);
+    assert.ok(!marked.some((text) => /2024-03-12/.test(text)), 'storm dates are not marked');
+    const reach = await page.evaluate((id) => (window as unknown as { tryExtension(id: string): string }).tryExtension(id), alice.extensionId);
+    assert.match(reach, /no chrome\.runtime|threw/, `the page cannot message the extension (${reach})`);
+    await expectNoNewCall(before, 2000, 'page scripts with our extension id');
+    const sabotage = await page.evaluate(() => {
+      const state = (window as unknown as { sabotage: { errors: string[]; mutations: number } }).sabotage;
+      return { errors: state.errors, mutations: state.mutations, pwned: (window as unknown as { pwned?: number }).pwned };
+    });
+    assert.ok(sabotage.mutations > 2000, `the storm ran (${sabotage.mutations} mutations)`);
+    assert.equal(sabotage.pwned, undefined, 'text around numbers was never run as script');
+    assert.deepEqual(sabotage.errors, [], 'no payload ran');
+    assert.deepEqual(dialogs, [], 'no dialog opened');
+    // And the user can still call from it with a real click.
+    await hoverAndClick(page, '(415) 555-0101');
+    await expectBobRings('real click on the sabotaged page');
+    await page.close();
+  });
+});
+
 describe('click to call on web pages', () => {
   test('marks numbers in prose, a table, a frame, a shadow root and late content, but not fields, code or call links; the DOM is untouched', TEST_TIMEOUT, async () => {
     const page = await openFixture('index.html');
@@ -520,37 +552,6 @@ describe('click to call on web pages', () => {
     await page.keyboard.press('Alt+Shift+K');
     await page.waitForTimeout(500);
     assert.deepEqual(errors.filter((text) => /context invalidated|kandy/i.test(text)), [], 'no errors reached the page');
-    await page.close();
-  });
-});
-
-describe('hostile environments', () => {
-  test('a page that sabotages prototypes, JSON, Promise and listeners, has a strict CSP, storms the DOM and carries script payloads cannot stop, fool or reach us', TEST_TIMEOUT, async () => {
-    const dialogs: string[] = [];
-    const page = await openFixture('hostile-env.html');
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    const before = await callIds();
-    // Our content script lives in its own world: the page's sabotage does not reach it.
-    await waitFor(async () => (await highlightedTexts(page)).some((text) => text.includes('555-0101')), 'the number next to the payloads to be marked', 30_000);
-    const marked = await highlightedTexts(page);
-    assert.ok(!marked.some((text) => /2024-03-12/.test(text)), 'storm dates are not marked');
-    const reach = await page.evaluate((id) => (window as unknown as { tryExtension(id: string): string }).tryExtension(id), alice.extensionId);
-    assert.match(reach, /no chrome\.runtime|threw/, `the page cannot message the extension (${reach})`);
-    await expectNoNewCall(before, 2000, 'page scripts with our extension id');
-    const sabotage = await page.evaluate(() => {
-      const state = (window as unknown as { sabotage: { errors: string[]; mutations: number } }).sabotage;
-      return { errors: state.errors, mutations: state.mutations, pwned: (window as unknown as { pwned?: number }).pwned };
-    });
-    assert.ok(sabotage.mutations > 2000, `the storm ran (${sabotage.mutations} mutations)`);
-    assert.equal(sabotage.pwned, undefined, 'text around numbers was never run as script');
-    assert.deepEqual(sabotage.errors, [], 'no payload ran');
-    assert.deepEqual(dialogs, [], 'no dialog opened');
-    // And the user can still call from it with a real click.
-    await hoverAndClick(page, '(415) 555-0101');
-    await expectBobRings('real click on the sabotaged page');
     await page.close();
   });
 });

@@ -334,14 +334,15 @@ describe('popup call console', () => {
     // End carol's call from its own controls; alice's call goes on.
     await bobPopup.getByRole('region', { name: 'Other call' }).getByRole('button', { name: 'End' }).click();
     await carol.waitForState(noLiveCall, 'carol hung up on', STEP_MS);
-    assert.equal(live(await bob.state()).length, 1);
+    // Each side's state arrives on its own schedule: wait for bob's rather than reading it once.
+    await bob.waitForState((state) => live(state).length === 1, 'bob left with alice’s call', STEP_MS);
 
     // A second waiting call that bob rejects: alice's call is untouched.
     await carolPopup.getByLabel('Number or address').fill('bob');
     await carolPopup.getByRole('button', { name: 'Call', exact: true }).click();
     await bobPopup.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Reject' }).click({ timeout: STEP_MS });
     await carol.waitForState((state) => noLiveCall(state) && state.calls.length > 0, 'carol sees the rejection', STEP_MS);
-    const afterReject = live(await bob.state());
+    const afterReject = live(await bob.waitForState((state) => live(state).length === 1, 'bob’s rejected call gone', STEP_MS));
     assert.equal(afterReject.length, 1);
     assert.equal(afterReject[0]?.phase, 'connected');
   });
