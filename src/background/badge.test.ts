@@ -3,7 +3,8 @@ import { INITIAL_STATE, type AppState, type CallView } from '../shared/state';
 import { createFakeBrowser } from '../test/fake-browser';
 import { badgeFor, badgeObserver } from './badge';
 import { callToAnswer, callToHangUp } from './call-commands';
-import { callNotificationObserver, isMissed, isRingingIncoming } from './call-notifications';
+import { callNotificationObserver, isMissed } from './call-notifications';
+import { isRingingIncoming } from '../shared/state';
 import type { HubContext } from './hub';
 import { applyState, observeState } from './state-observers';
 

@@ -1,7 +1,7 @@
 /** The toolbar icon tells the state at a glance, even where notifications are hidden. */
-import type { AppState } from '../shared/state';
+import { isRingingIncoming, type AppState } from '../shared/state';
 import type { HubContext } from './hub';
-import { isRingingIncoming, readMissedCount } from './call-notifications';
+import { readMissedCount } from './call-notifications';
 import type { StateObserver } from './state-observers';
 
 export interface BadgeLook {

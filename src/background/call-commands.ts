@@ -1,7 +1,7 @@
 /** Keyboard shortcuts for the two things a busy user does most: pick up and hang up. */
-import type { AppState, CallView } from '../shared/state';
+import { isRingingIncoming, type AppState, type CallView } from '../shared/state';
 import type { HubContext } from './hub';
-import { isRingingIncoming } from './call-notifications';
+
 import { readState } from './storage';
 
 export const ANSWER_COMMAND = 'answer-call';

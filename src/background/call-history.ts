@@ -8,7 +8,7 @@
  */
 import type { Browser } from '../shared/extension-api';
 import type { HistoryEntry } from '../shared/messages';
-import type { AppState, CallView } from '../shared/state';
+import { END_REASONS, type AppState, type CallView } from '../shared/state';
 import { isMissed } from './call-notifications';
 import type { StateObserver } from './state-observers';
 
@@ -18,7 +18,7 @@ export const HISTORY_CLEARED_KEY = 'callHistoryClearedAt';
 export const HISTORY_LIMIT = 200;
 
 /** The reasons the reducer gives to outgoing calls that ended without an error. */
-const ORDINARY_END_REASONS = new Set(['Not answered or declined', 'Cancelled', 'Signed out', 'Call ended']);
+const ORDINARY_END_REASONS = new Set<string>([END_REASONS.notAnswered, END_REASONS.cancelled, END_REASONS.signedOut, END_REASONS.ended]);
 
 export function outcomeOf(call: CallView): HistoryEntry['outcome'] {
   if (call.answeredAt !== undefined) return 'answered';

@@ -2,7 +2,7 @@
  * Incoming calls as system notifications with Answer/Decline, and "Missed call" notices.
  * Derived from the previous and next call state only, so a restarted worker does the right thing.
  */
-import type { AppState, CallView } from '../shared/state';
+import { isRingingIncoming, type AppState, type CallView } from '../shared/state';
 import { displayParty } from '../ui/format';
 import type { HubContext } from './hub';
 import type { StateObserver } from './state-observers';
@@ -13,9 +13,6 @@ const MISSED_COUNT_KEY = 'missedCalls';
 const MISSED_PARTY_PREFIX = 'missedParty:';
 const ANSWER_BUTTON = 0;
 
-export function isRingingIncoming(call: CallView): boolean {
-  return call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined;
-}
 
 /** The caller gave up (or the network did) before anyone answered; a local Decline is not "missed". */
 export function isMissed(call: CallView): boolean {

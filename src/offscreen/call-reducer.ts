@@ -1,4 +1,4 @@
-import type { AppState, CallPhase, CallView } from '../shared/state';
+import { END_REASONS, type AppState, type CallPhase, type CallView } from '../shared/state';
 import type { SessionEvent } from './session-events';
 
 /** How many finished calls stay in the state so views can show how they ended. */
@@ -22,9 +22,9 @@ export function phaseOf(sdkState: string): CallPhase {
 function endReasonFor(call: CallView, sdkState: string, error: string | undefined): string | undefined {
   if (error) return error;
   if (call.transferredTo) return `Transferred to ${call.transferredTo}`;
-  if (sdkState === 'Cancelled') return call.direction === 'incoming' ? 'Caller hung up' : 'Cancelled';
-  if (call.answeredAt === undefined) return call.direction === 'incoming' ? 'Call ended before it was answered' : 'Not answered or declined';
-  return 'Call ended';
+  if (sdkState === 'Cancelled') return call.direction === 'incoming' ? END_REASONS.callerHungUp : END_REASONS.cancelled;
+  if (call.answeredAt === undefined) return call.direction === 'incoming' ? END_REASONS.endedBeforeAnswer : END_REASONS.notAnswered;
+  return END_REASONS.ended;
 }
 
 function withRevision(state: AppState, changes: Partial<AppState>): AppState {
@@ -52,7 +52,7 @@ function updateCall(state: AppState, id: string, update: (call: CallView) => Cal
 const handlers: { [K in SessionEvent['type']]: (state: AppState, event: Extract<SessionEvent, { type: K }>) => AppState } = {
   connection(state, event) {
     const calls = event.connection.status === 'signed-out'
-      ? state.calls.map((call) => (call.phase === 'ended' ? call : { ...call, phase: 'ended' as const, endReason: 'Signed out', endedAt: Date.now() }))
+      ? state.calls.map((call) => (call.phase === 'ended' ? call : { ...call, phase: 'ended' as const, endReason: END_REASONS.signedOut, endedAt: Date.now() }))
       : state.calls;
     // The seam does not know who signed in; keep the identity until the user signs out.
     const user = event.connection.user ?? (event.connection.status === 'signed-out' ? undefined : state.connection.user);

@@ -4,7 +4,7 @@
  */
 import { fail, ok, type CallIntent, type Reply, type SavedSession, type SignInReply } from '../shared/messages';
 import { NO_ACCOUNT_REASON, SIGNED_OUT_REASON, type Settings } from '../shared/settings';
-import { INITIAL_STATE, liveCalls, type AppState, type CallView } from '../shared/state';
+import { END_REASONS, INITIAL_STATE, liveCalls, type AppState, type CallView } from '../shared/state';
 import { parseDialable } from '../content/detect';
 import type { CountryCode } from 'libphonenumber-js';
 import { identityFromIdToken, refreshDelayMs, SignInError, type Grant, type ServerAddress, type Tokens } from './auth';
@@ -447,7 +447,7 @@ export class Phone {
     this.tokens = undefined;
     session?.destroy();
     for (const call of liveCalls(this.state)) {
-      this.apply({ type: 'call-changed', at: this.deps.now(), id: call.id, sdkState: 'Ended', localHold: false, remoteHold: false, error: 'Signed out' });
+      this.apply({ type: 'call-changed', at: this.deps.now(), id: call.id, sdkState: 'Ended', localHold: false, remoteHold: false, error: END_REASONS.signedOut });
     }
   }
 }

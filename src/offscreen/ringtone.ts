@@ -2,6 +2,7 @@
  * A ringtone generated with WebAudio (no bundled file, no licence question): the North American
  * ring cadence, two seconds of 440 + 480 Hz then four seconds of silence, until told to stop.
  */
+import { isRingingIncoming, type CallView } from '../shared/state';
 export interface Ringtone {
   start(): void;
   stop(): void;
@@ -95,6 +96,6 @@ export function createRingtone(): Ringtone {
 }
 
 /** Ring while any incoming call waits for an answer, and only if the user wants a ringtone. */
-export function shouldRing(calls: { direction: string; phase: string; answeredAt?: number }[], enabled: boolean): boolean {
-  return enabled && calls.some((call) => call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined);
+export function shouldRing(calls: CallView[], enabled: boolean): boolean {
+  return enabled && calls.some(isRingingIncoming);
 }

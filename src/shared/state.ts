@@ -71,3 +71,18 @@ export function isLive(call: CallView): boolean {
 export function liveCalls(state: AppState): CallView[] {
   return state.calls.filter(isLive);
 }
+
+/** An incoming call nobody has answered yet: what rings, notifies, shows Answer and counts as missed. */
+export function isRingingIncoming(call: Pick<CallView, 'direction' | 'phase' | 'answeredAt'>): boolean {
+  return call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined;
+}
+
+/** The reasons the reducer gives to calls that ended without an error; anything else is a failure. */
+export const END_REASONS = {
+  ended: 'Call ended',
+  cancelled: 'Cancelled',
+  callerHungUp: 'Caller hung up',
+  endedBeforeAnswer: 'Call ended before it was answered',
+  notAnswered: 'Not answered or declined',
+  signedOut: 'Signed out',
+} as const;

@@ -1,10 +1,8 @@
 /** Words and choices about calls that the popup and the call window share. */
-import type { CallView, ConnectionStatus } from '../shared/state';
+import { isRingingIncoming, type CallView, type ConnectionStatus } from '../shared/state';
 import { t } from './i18n';
 
-export function isRingingIncoming(call: CallView): boolean {
-  return call.direction === 'incoming' && call.phase !== 'ended' && call.answeredAt === undefined;
-}
+export { isRingingIncoming };
 
 export function phaseLabel(call: CallView, connection: ConnectionStatus): string {
   switch (call.phase) {
