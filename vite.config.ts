@@ -21,6 +21,20 @@ function sdkGlobalProbeWithoutEval(): Plugin {
   };
 }
 
+/**
+ * The content script loads libphonenumber-js's metadata on demand (src/content/phone-metadata.ts):
+ * ship it as a minified JSON file next to the script, straight from the pinned package.
+ */
+function phoneMetadataFile(): Plugin {
+  return {
+    name: 'phone-metadata-file',
+    generateBundle() {
+      const json = readFileSync(resolve(here, 'node_modules/libphonenumber-js/metadata.max.json'), 'utf8');
+      this.emitFile({ type: 'asset', fileName: 'content/phone-metadata.json', source: JSON.stringify(JSON.parse(json)) });
+    },
+  };
+}
+
 export default defineConfig({
   root: resolve(here, 'src'),
   publicDir: resolve(here, 'src/public'),
@@ -33,6 +47,7 @@ export default defineConfig({
   },
   plugins: [
     sdkGlobalProbeWithoutEval(),
+    phoneMetadataFile(),
     svelte({ configFile: resolve(here, 'svelte.config.js') }),
     webExtension({
       manifest: () => {

@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPhoneNumbersInText } from 'libphonenumber-js/max';
-import { detect } from '../src/content/detect/index';
+import { detect } from '../src/content/detect/with-metadata';
 import { clearValidationCache } from '../src/content/detect/phone';
 import { generatePage, precision, recall, score, type Found, type Section } from '../src/content/detect/corpus';
 

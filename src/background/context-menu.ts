@@ -3,7 +3,7 @@
  * The items are created when the extension is installed or updated (Chrome keeps them across
  * worker restarts); the click listener is registered at the worker's top level on every start.
  */
-import { parseDialable, type CountryCode } from '../content/detect';
+import { parseDialable, type CountryCode } from '../content/detect/with-metadata';
 import { callLinkInput } from '../content/links';
 import { fail, ok, type Reply } from '../shared/messages';
 import type { HubContext } from './hub';

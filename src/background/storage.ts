@@ -1,7 +1,7 @@
 import type { Browser } from '../shared/extension-api';
 import { INITIAL_STATE, type AppState } from '../shared/state';
 import { mergeSettings, type ManagedPolicy, type SettingName, type Settings } from '../shared/settings';
-import { defaultCountryFromLocale } from '../content/detect';
+import { defaultCountryFromLocale } from '../content/detect/with-metadata';
 import { applyPolicy, readManagedPolicy, withoutLocked } from './settings-policy';
 
 /** storage.session: the latest call state, so a popup renders at once even while the worker restarts. */

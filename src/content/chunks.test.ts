@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect } from './detect';
+import { detect } from './detect/with-metadata';
 import { detectChunk } from './chunks';
 
 function detectAll(text: string, chunk: number, overlap: number) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDialable } from './detect';
+import { parseDialable } from './detect/with-metadata';
 import { callLinkInput, callLinkTarget } from './links';
 
 const parse = (input: string) => parseDialable(input, 'US');

@@ -6,10 +6,10 @@
  * (scripts, editors, form fields, SVG, …) and to find open shadow roots in the same pass; each
  * text node goes through a cheap prefilter before the detector. Results go to the MarkStore.
  */
-import { detect, type CountryCode, type Detection } from './detect';
-import { detectChunk } from './chunks';
+import { detect, hasPhoneMetadata, MetadataNotLoaded, type CountryCode, type Detection } from './detect';
+import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
-import { mayContainCallable, skipElement } from './node-filter';
+import { CALL_LINK_SCHEME, mayContainCallable, skipElement } from './node-filter';
 
 /** Text nodes longer than this are detected in pieces across slices. */
 const LONG_TEXT = 16_384;
@@ -28,6 +28,8 @@ interface WalkJob {
   /** The walker's current element is skipped: continue after its subtree. */
   skipSubtree: boolean;
   restarts: number;
+  /** A text node reached before the phone metadata was loaded: detected first on resuming. */
+  retry: Text | null;
 }
 
 interface ChunkJob {
@@ -48,6 +50,11 @@ export interface ScannerOptions {
   marks: MarkStore<Text, Element, AbstractRange>;
   /** An open shadow root was found (the caller observes it and styles its highlights). */
   onShadowRoot(root: ShadowRoot): void;
+  /**
+   * Text that may hold a phone number was reached before the phone metadata was loaded: the
+   * scanner has paused; the caller loads the metadata and schedules `work` again.
+   */
+  needMetadata(): void;
   now(): number;
 }
 
@@ -72,6 +79,8 @@ export class Scanner {
   /** Ancestor verdicts for mutation roots; cleared whenever the runner goes idle. */
   private insideSkippedCache = new WeakMap<Element, boolean>();
   private sweepNeeded = false;
+  /** Paused until the phone metadata is loaded. */
+  private blocked = false;
   /** Nodes (elements and text) visited since the scanner was made. */
   nodesVisited = 0;
   textsDetected = 0;
@@ -88,10 +97,15 @@ export class Scanner {
     return this.head < this.jobs.length || this.sweepNeeded;
   }
 
+  /** True while paused for the phone metadata (work() does nothing until it is loaded). */
+  get waitingForMetadata(): boolean {
+    return this.blocked && !hasPhoneMetadata();
+  }
+
   enqueue(node: Node): void {
     if (this.pending.has(node)) return;
     this.pending.add(node);
-    this.jobs.push({ kind: 'walk', root: node, walker: null, skipSubtree: false, restarts: 0 });
+    this.jobs.push({ kind: 'walk', root: node, walker: null, skipSubtree: false, restarts: 0, retry: null });
   }
 
   /** The whole page again (SPA navigation, re-enable): unchanged text is not detected twice. */
@@ -116,9 +130,17 @@ export class Scanner {
       this.sweepNeeded = false;
       marks.sweep();
     }
+    if (this.blocked) {
+      if (!hasPhoneMetadata()) return false;
+      this.blocked = false;
+    }
     while (this.head < this.jobs.length) {
       const job = this.jobs[this.head]!;
       const finished = job.kind === 'walk' ? this.walk(job, deadline) : this.chunk(job, deadline);
+      if (this.blocked) {
+        this.options.needMetadata();
+        return false;
+      }
       if (finished) {
         this.jobs[this.head] = undefined as unknown as Job;
         this.head++;
@@ -139,12 +161,20 @@ export class Scanner {
 
   private walk(job: WalkJob, deadline: number): boolean {
     const { doc, now, own } = this.options;
+    if (job.retry) {
+      if (job.retry.isConnected && !this.scanText(job.retry)) return false;
+      job.retry = null;
+      if (!job.walker) return true;
+    }
     if (!job.walker) {
       const root = job.root;
       this.pending.delete(root);
       if (!root.isConnected) return true;
       if (root.nodeType === TEXT_NODE) {
-        if (!this.insideSkipped(ownerOf(root))) this.scanText(root as Text);
+        if (!this.insideSkipped(ownerOf(root)) && !this.scanText(root as Text)) {
+          job.retry = root as Text;
+          return false;
+        }
         return true;
       }
       if (root.nodeType === ELEMENT_NODE) {
@@ -173,9 +203,14 @@ export class Scanner {
       if (!node) return true;
       this.nodesVisited++;
       if (node.nodeType === TEXT_NODE) {
-        this.scanText(node as Text);
+        if (!this.scanText(node as Text)) {
+          job.retry = node as Text;
+          return false;
+        }
       } else {
         const element = node as Element;
+        // a call link dials through the metadata when hovered or clicked: have it by then
+        if (element.localName === 'a' && !hasPhoneMetadata() && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
         if (skipElement(element, own)) job.skipSubtree = true;
         else {
           const shadow = element.shadowRoot;
@@ -186,20 +221,30 @@ export class Scanner {
     }
   }
 
-  private scanText(node: Text): void {
+  /** False when the text needs the phone metadata first (the scanner is then blocked). */
+  private scanText(node: Text): boolean {
     const { marks } = this.options;
     const data = node.data;
     if (!mayContainCallable(data)) {
       marks.release(node, false);
-      return;
+      return true;
     }
-    if (marks.wasScanned(node)) return;
+    if (marks.wasScanned(node)) return true;
     if (data.length > LONG_TEXT) {
       this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
-      return;
+      return true;
+    }
+    let found: Detection[];
+    try {
+      found = detect(data, { defaultCountry: this.options.country });
+    } catch (error) {
+      if (!(error instanceof MetadataNotLoaded)) throw error;
+      this.blocked = true;
+      return false;
     }
     this.textsDetected++;
-    marks.record(node, detect(data, { defaultCountry: this.options.country }).map(toMark));
+    marks.record(node, found.map(toMark));
+    return true;
   }
 
   private chunk(job: ChunkJob, deadline: number): boolean {
@@ -210,7 +255,15 @@ export class Scanner {
       return true;
     }
     do {
-      const { found, next } = detectChunk(job.data, job.from, (piece) => detect(piece, { defaultCountry: country }));
+      let piece: ChunkResult<Detection>;
+      try {
+        piece = detectChunk(job.data, job.from, (text) => detect(text, { defaultCountry: country }));
+      } catch (error) {
+        if (!(error instanceof MetadataNotLoaded)) throw error;
+        this.blocked = true;
+        return false;
+      }
+      const { found, next } = piece;
       for (const detection of found) job.found.push(toMark(detection));
       if (next < 0) {
         this.textsDetected++;

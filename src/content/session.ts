@@ -3,7 +3,7 @@
  * highlights near the viewport, the hover/focus call button, the keyboard list and call links.
  * `destroy()` takes every trace of it off the page again.
  */
-import { parseDialable, type CountryCode } from './detect';
+import { MetadataNotLoaded, parseDialable, type CountryCode } from './detect';
 import type { ContentConfig } from '../shared/messages';
 import { callLinkTarget, type CallTarget } from './links';
 import { MarkStore, type Mark } from './marks';
@@ -51,6 +51,8 @@ export interface SessionHooks {
   alive(): boolean;
   /** Called when `alive()` turned false: the controller tears everything down. */
   onDead(): void;
+  /** Loads the phone metadata (see phone-metadata.ts); resolves false if it cannot. */
+  loadMetadata(): Promise<boolean>;
 }
 
 /** Wraps a callback so nothing it throws (on a broken or hostile page) escapes into the page's console. */
@@ -115,6 +117,7 @@ export class Session {
   private readonly linkCache = new WeakMap<Element, { href: string; target: CallTarget | undefined }>();
   private pointer: { x: number; y: number; target: EventTarget | null } | undefined;
   private frameRequested = false;
+  private metadataRequested = false;
   private shownByFocus = false;
   private destroyed = false;
   // timings for performance.measure
@@ -169,6 +172,7 @@ export class Session {
       marks: this.marks,
       now: clock.now,
       onShadowRoot: (root) => this.adoptShadowRoot(root),
+      needMetadata: () => this.requestMetadata(),
     });
     this.runner = new SliceRunner(clock, (deadline) => this.scanner.work(deadline), SLICE_BUDGET_MS, () => this.onIdle());
     this.button = new FloatingButton(doc, hooks.startCall, this.own);
@@ -307,7 +311,17 @@ export class Session {
     this.runner.resetPeak();
   }
 
+  private requestMetadata(): void {
+    if (this.metadataRequested || this.destroyed) return;
+    this.metadataRequested = true;
+    void this.hooks.loadMetadata().then((loaded) => {
+      this.metadataRequested = false;
+      if (loaded && !this.destroyed) this.runner.schedule(0);
+    });
+  }
+
   private onIdle(): void {
+    if (this.scanner.waitingForMetadata) return; // not done: the scan resumes when it arrives
     this.scanner.idle();
     this.observedWindow.compact();
     this.recenter();
@@ -359,7 +373,15 @@ export class Session {
           if (href === null || !CALL_LINK_SCHEME.test(href)) return undefined;
           let cached = this.linkCache.get(element);
           if (!cached || cached.href !== href) {
-            cached = { href, target: callLinkTarget(href, (input) => parseDialable(input, this.country)) };
+            let target: CallTarget | undefined;
+            try {
+              target = callLinkTarget(href, (input) => parseDialable(input, this.country));
+            } catch (error) {
+              if (!(error instanceof MetadataNotLoaded)) throw error;
+              this.requestMetadata(); // the scan asked for it already; this covers links added since
+              return undefined;
+            }
+            cached = { href, target };
             this.linkCache.set(element, cached);
           }
           return cached.target ? { element, target: cached.target } : undefined;

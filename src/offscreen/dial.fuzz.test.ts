@@ -1,7 +1,7 @@
 /** Random dial strings through the real parser and the phone: a call for what is callable, a clear error for the rest. */
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { parseDialable } from '../content/detect';
+import { parseDialable } from '../content/detect/with-metadata';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import type { KandySession } from './kandy-seam';
 import { Phone } from './phone';

@@ -7,7 +7,7 @@ import type { KandySession } from './kandy-seam';
 import { Phone, type PhoneDeps } from './phone';
 import type { SessionEvent } from './session-events';
 
-vi.mock('../content/detect', () => ({
+vi.mock('../content/detect/with-metadata', () => ({
   parseDialable: (input: string) => ({ ok: true, dial: input, display: input }),
 }));
 

@@ -6,7 +6,7 @@ import type { KandySession } from './kandy-seam';
 import { Phone, type PhoneDeps } from './phone';
 import type { SessionEvent } from './session-events';
 
-vi.mock('../content/detect', () => ({
+vi.mock('../content/detect/with-metadata', () => ({
   parseDialable: (input: string) =>
     /^\+?[\d ()-]{7,}$/.test(input) ? { ok: true, dial: `+${input.replace(/\D/g, '')}`, display: input } : /^[a-z]+$/.test(input) ? { ok: true, dial: input, display: input } : { ok: false, reason: `"${input}" is not a number or address that can be called.` },
 }));

@@ -5,7 +5,7 @@
 import { fail, ok, type CallIntent, type Reply, type SavedSession, type SignInReply } from '../shared/messages';
 import { NO_ACCOUNT_REASON, SIGNED_OUT_REASON, type Settings } from '../shared/settings';
 import { END_REASONS, INITIAL_STATE, liveCalls, type AppState, type CallView } from '../shared/state';
-import { parseDialable } from '../content/detect';
+import { parseDialable } from '../content/detect/with-metadata';
 import type { CountryCode } from 'libphonenumber-js';
 import { identityFromIdToken, refreshDelayMs, SignInError, type Grant, type ServerAddress, type Tokens } from './auth';
 import { reduce } from './call-reducer';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatAsYouType, formatNumber, isPhoneLike, reformat } from './dial-tools';
-import { parseDialable } from '../content/detect';
+import { parseDialable } from '../content/detect/with-metadata';
 
 describe('as-you-type formatting', () => {
   it('formats national and international numbers as they grow', () => {

@@ -5,9 +5,8 @@
  * metadata, so the popup and the phone always agree on what can be called.
  */
 import { AsYouType, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
-import { parseDialable } from '../content/detect';
-import { metadata } from '../content/detect/phone';
-import type { DialableResult } from '../content/detect';
+import { parseDialable, metadata } from '../content/detect/with-metadata';
+import type { DialableResult } from '../content/detect/with-metadata';
 
 export { parseDialable };
 export type { DialableResult };

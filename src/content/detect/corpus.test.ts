@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect } from './index';
+import { detect } from './with-metadata';
 import { LOCALES, generateCorpus, precision, recall, score } from './corpus';
 
 const MIN_PRECISION = 0.99;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect } from './index';
+import { detect } from './with-metadata';
 import type { CountryCode } from './types';
 
 /** [matched text, dial] pairs, in order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCountryFromLocale, parseDialable } from './index';
+import { defaultCountryFromLocale, parseDialable } from './with-metadata';
 
 describe('parseDialable: phone numbers', () => {
   it.each([

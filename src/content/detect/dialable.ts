@@ -1,7 +1,8 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength } from 'libphonenumber-js/core';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/core';
 import type { DialableResult } from './types';
-import { isKnownCountry, metadata } from './phone';
+import { isKnownCountry } from './phone';
+import { phoneMetadata } from './metadata';
 import { readSipUri, readTelUri } from './sip';
 
 export interface DialableOptions {
@@ -20,7 +21,7 @@ function fail(reason: string): DialableResult {
 }
 
 function parse(text: string, country: CountryCode): PhoneNumber | undefined {
-  return parsePhoneNumberFromString(text, { defaultCountry: country, extract: false }, metadata);
+  return parsePhoneNumberFromString(text, { defaultCountry: country, extract: false }, phoneMetadata());
 }
 
 function phoneResult(pn: PhoneNumber, ext: string | undefined): DialableResult {
@@ -61,7 +62,7 @@ function dialPhone(input: string, country: CountryCode, extension?: string): Dia
     const again = parse(`+${pn.countryCallingCode}${pn.nationalNumber.slice(1)}`, country);
     if (again?.isValid()) return phoneResult(again, ext);
   }
-  const length = validatePhoneNumberLength(compact, { defaultCountry: country }, metadata);
+  const length = validatePhoneNumberLength(compact, { defaultCountry: country }, phoneMetadata());
   switch (length) {
     case 'TOO_SHORT':
       return fail(plus ? 'Too short for an international number.' : `Too short for a phone number in ${country}.`);

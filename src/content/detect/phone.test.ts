@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LOCALES, Rng, generateCorpus, prng } from './corpus';
 import { getCountries, getExampleNumber } from 'libphonenumber-js/core';
 import examples from 'libphonenumber-js/examples.mobile.json';
-import { metadata, validateDigits, validateWithLibrary } from './phone';
+import { metadata } from './with-metadata';
+import { validateDigits, validateWithLibrary } from './phone';
 
 describe('validateDigits', () => {
   it('agrees with a libphonenumber-js parse + isValid() (its fast path uses the same metadata)', () => {

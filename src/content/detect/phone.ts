@@ -11,10 +11,8 @@
  * that the fast path and the library agree.
  */
 import { Metadata, PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/core';
-import type { CountryCode } from 'libphonenumber-js/core';
-import metadata from 'libphonenumber-js/metadata.max.json';
-
-export { metadata };
+import type { CountryCode, MetadataJson } from 'libphonenumber-js/core';
+import { onMetadataInstalled, phoneMetadata } from './metadata';
 
 /* The parts of libphonenumber-js's Metadata class used here. They exist at run time but are not
  * in its typings; the package is pinned, and phone.test.ts (agreement with the library on every
@@ -66,10 +64,29 @@ interface CountryInfo {
   types: { lengths: number; pattern: RegExp }[] | null;
 }
 
-const meta = new Metadata(metadata) as unknown as MetadataLike;
-const callingCodes = metadata.country_calling_codes as Record<string, string[]>;
+/** Everything derived from the installed metadata; made on first use (throws MetadataNotLoaded before). */
+interface Derived {
+  json: MetadataJson;
+  meta: MetadataLike;
+  callingCodes: Record<string, string[]>;
+}
+let derived: Derived | null = null;
 const infoCache = new Map<string, CountryInfo>();
 const regexCache = new Map<string, RegExp>();
+
+function current(): Derived {
+  if (derived) return derived;
+  const json = phoneMetadata();
+  derived = { json, meta: new Metadata(json) as unknown as MetadataLike, callingCodes: json.country_calling_codes as Record<string, string[]> };
+  return derived;
+}
+
+onMetadataInstalled(() => {
+  derived = null;
+  infoCache.clear();
+  gates.clear();
+  caches.clear();
+});
 
 function re(source: string, anchoredEnd: boolean): RegExp {
   const key = (anchoredEnd ? '$' : '^') + source;
@@ -82,7 +99,7 @@ function re(source: string, anchoredEnd: boolean): RegExp {
 }
 
 export function isKnownCountry(country: string): country is CountryCode {
-  return /^[A-Z]{2}$/.test(country) && meta.hasCountry(country);
+  return /^[A-Z]{2}$/.test(country) && current().meta.hasCountry(country);
 }
 
 const TYPES = ['FIXED_LINE', 'MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'];
@@ -119,13 +136,14 @@ function stripNationalPrefix(info: CountryInfo, digits: string): string {
 }
 
 function mainCountry(callingCode: string): CountryCode | undefined {
-  const first = callingCodes[callingCode]?.[0];
+  const first = current().callingCodes[callingCode]?.[0];
   return first && first !== '001' ? (first as CountryCode) : undefined;
 }
 
 export function countryInfo(country: CountryCode): CountryInfo {
   let info = infoCache.get(country);
   if (info) return info;
+  const { meta } = current();
   meta.selectNumberingPlan(country);
   const plan = meta.numberingPlan;
   if (!plan) throw new Error(`Unknown country ${country}`);
@@ -208,6 +226,7 @@ function callingCodeGate(callingCode: string): CallingCodeGate {
   let lengths = 0;
   let open = false;
   const patterns: string[] = [];
+  const { meta, callingCodes } = current();
   const countries = callingCodes[callingCode] ?? [];
   for (const c of countries) {
     meta.selectNumberingPlan(c === '001' ? callingCode : c);
@@ -233,6 +252,7 @@ function fits(gate: CallingCodeGate, digits: string, maxStrip: number): boolean 
 
 /** `digits` written after a '+' (or an international call prefix). */
 function internationalFits(digits: string): boolean {
+  const { callingCodes } = current();
   for (let l = 1; l <= 3 && l < digits.length; l++) {
     const cc = digits.slice(0, l);
     if (callingCodes[cc] && fits(callingCodeGate(cc), digits.slice(l), 2)) return true;
@@ -259,7 +279,7 @@ export interface ValidNumber {
 }
 
 function parse(text: string, country: CountryCode): PhoneNumber | undefined {
-  return parsePhoneNumberFromString(text, { defaultCountry: country, extract: false }, metadata);
+  return parsePhoneNumberFromString(text, { defaultCountry: country, extract: false }, current().json);
 }
 
 function toValid(pn: PhoneNumber, national: boolean): ValidNumber {
@@ -301,7 +321,7 @@ function valid(number: string, national: boolean, format: { info: CountryInfo; n
 
 /** Some other country sharing `callingCode` (or the main one) has `nsn` as a valid number. */
 function validElsewhere(callingCode: string, nsn: string, except: string): boolean {
-  for (const c of callingCodes[callingCode] ?? []) {
+  for (const c of current().callingCodes[callingCode] ?? []) {
     if (c === except || c === '001') continue;
     const info = countryInfo(c as CountryCode);
     if (validFor(info, nsn) || validFor(info, stripNationalPrefix(info, nsn))) return true;
@@ -319,6 +339,7 @@ function validElsewhere(callingCode: string, nsn: string, except: string): boole
  */
 function fastPath(digits: string, plus: boolean, country: CountryCode): ValidNumber | null | undefined {
   if (plus) {
+    const { callingCodes } = current();
     for (let l = 1; l <= 3 && l < digits.length; l++) {
       const cc = digits.slice(0, l);
       if (!callingCodes[cc]) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect } from './index';
+import { detect } from './with-metadata';
 import { readSipUri, readTelUri } from './sip';
 
 function sips(text: string): [string, string, string][] {

@@ -1,0 +1,85 @@
+// @vitest-environment jsdom
+import { afterAll, describe, expect, it } from 'vitest';
+import metadata from 'libphonenumber-js/metadata.max.json';
+import { installPhoneMetadata } from './detect';
+import { uninstallPhoneMetadataForTests } from './detect/metadata';
+import { MarkStore, type Mark } from './marks';
+import { Scanner } from './scanner';
+
+function setUp(html: string) {
+  document.body.innerHTML = html;
+  const found = new Map<Text, Mark[]>();
+  const marks = new MarkStore<Text, Element, object>({
+    ownerOf: (node) => node.parentElement,
+    makeRange: () => ({}),
+    paint: () => undefined,
+    unpaint: () => undefined,
+    watch: () => undefined,
+    unwatch: () => undefined,
+    isConnected: (node) => node.isConnected,
+  });
+  const record = marks.record.bind(marks);
+  marks.record = (node: Text, list: Mark[]) => {
+    found.set(node, list);
+    record(node, list);
+  };
+  let metadataRequests = 0;
+  const scanner = new Scanner({
+    doc: document,
+    country: 'US',
+    own: new Set(),
+    marks,
+    onShadowRoot: () => undefined,
+    needMetadata: () => metadataRequests++,
+    now: () => performance.now(),
+  });
+  const dials = () => [...found.values()].flat().map((mark) => mark.dial);
+  return { scanner, dials, requests: () => metadataRequests };
+}
+
+describe('Scanner and the lazily loaded phone metadata', () => {
+  uninstallPhoneMetadataForTests();
+  afterAll(() => installPhoneMetadata(metadata));
+
+  it('never asks for the metadata on a page without phone candidates', () => {
+    const { scanner, requests } = setUp('<p>Opening hours 9:00–17:00</p><p>Since 1998</p><p>Mail <a href="mailto:a@example.com">us</a></p>');
+    scanner.enqueueDocument();
+    expect(scanner.work(Infinity)).toBe(false);
+    expect(requests()).toBe(0);
+    expect(scanner.waitingForMetadata).toBe(false);
+  });
+
+  it('pauses at the first candidate, asks once, and resumes where it stopped', () => {
+    const { scanner, dials, requests } = setUp('<p>intro</p><p>Call 415-555-0101</p><ul><li>(415) 555-0102</li></ul><p>and 415 555 0103</p>');
+    scanner.enqueueDocument();
+    expect(scanner.work(Infinity)).toBe(false);
+    expect(scanner.waitingForMetadata).toBe(true);
+    expect(requests()).toBe(1);
+    expect(scanner.work(Infinity)).toBe(false); // still nothing to do without it
+    expect(dials()).toEqual([]);
+    installPhoneMetadata(metadata);
+    expect(scanner.waitingForMetadata).toBe(false);
+    expect(scanner.work(Infinity)).toBe(false);
+    expect(dials()).toEqual(['+14155550101', '+14155550102', '+14155550103']);
+    expect(requests()).toBe(1);
+  });
+
+  it('asks for it when the page has a tel: link, even with no number in the text', () => {
+    uninstallPhoneMetadataForTests();
+    const { scanner, requests } = setUp('<p><a href="tel:+14155550101">Call us</a></p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    expect(requests()).toBeGreaterThan(0);
+  });
+
+  it('a paused text node removed meanwhile is skipped, the rest is scanned', () => {
+    uninstallPhoneMetadataForTests();
+    const { scanner, dials } = setUp('<p id="gone">Call 415-555-0101</p><p>or 415-555-0102</p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    document.getElementById('gone')!.remove();
+    installPhoneMetadata(metadata);
+    scanner.work(Infinity);
+    expect(dials()).toEqual(['+14155550102']);
+  });
+});
