@@ -9,9 +9,9 @@ import { Scanner } from './scanner';
 function setUp(html: string) {
   document.body.innerHTML = html;
   const found = new Map<Text, Mark[]>();
-  const marks = new MarkStore<Text, Element, object>({
+  const marks = new MarkStore<Text, Element, AbstractRange>({
     ownerOf: (node) => node.parentElement,
-    makeRange: () => ({}),
+    makeRange: () => ({}) as AbstractRange,
     paint: () => undefined,
     unpaint: () => undefined,
     watch: () => undefined,

@@ -58,8 +58,12 @@ export interface ScannerOptions {
   now(): number;
 }
 
+/**
+ * A detection is kept as the mark itself: its `display` is formatted only when read (the call
+ * button's label, the number list), never for the thousands of numbers nobody points at.
+ */
 export function toMark(detection: Detection): Mark {
-  return { start: detection.start, end: detection.end, kind: detection.kind, dial: detection.dial, display: detection.display };
+  return detection;
 }
 
 /** The element an IntersectionObserver watches for a text node: its parent, or its shadow host. */

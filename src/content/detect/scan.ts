@@ -486,11 +486,8 @@ function monthAt(text: string, at: number): boolean {
   return e - at > 3 && MONTHS.has(text.slice(at + 1, at + 4).toLowerCase());
 }
 
-/** What the main loop does with an ASCII character: 0 nothing, 1 digit run, 2 colon, 3 dot. */
-const ASCII_KIND = new Uint8Array(128);
-ASCII_KIND.fill(1, 48, 58);
-ASCII_KIND[58] = 2;
-ASCII_KIND[46] = 3;
+/** Where the main loop has something to do: a digit (ASCII or full-width), a colon or a dot. */
+const INTERESTING = /[0-9:.\uff10-\uff19]/g;
 
 export class Scanner {
   private readonly out: Detection[] = [];
@@ -502,17 +499,17 @@ export class Scanner {
   run(): Detection[] {
     const text = this.text;
     const n = text.length;
+    const next = INTERESTING;
     let i = 0;
     while (i < n) {
+      // the regular expression engine skips prose in native code, even while this script is cold
+      next.lastIndex = i;
+      if (!next.test(text)) break;
+      i = next.lastIndex - 1;
       const c = text.charCodeAt(i);
-      if (c < 128) {
-        const kind = ASCII_KIND[c]!;
-        if (kind === 0) i++;
-        else if (kind === 1) i = this.digitRun(i);
-        else if (kind === 2) i = this.colon(i);
-        else i = this.dot(i);
-      } else if (c >= 0xff10 && c <= 0xff19) i = this.digitRun(i);
-      else i++;
+      if (c === 58) i = this.colon(i);
+      else if (c === 46) i = this.dot(i);
+      else i = this.digitRun(i);
     }
     return this.out;
   }
