@@ -43,8 +43,13 @@ const popupBuild: InlineConfig = {
     // Every Chrome the manifest allows supports <link rel=modulepreload>.
     modulePreload: { polyfill: false },
     rollupOptions: {
-      input: { popup: resolve(here, 'src', POPUP_PAGE) },
-      output: { entryFileNames: 'popup/index.js', chunkFileNames: 'popup/[name].js', assetFileNames: 'popup/[name][extname]' },
+      // early-state.ts is loaded by the page as a classic script of its own (see there).
+      input: { popup: resolve(here, 'src', POPUP_PAGE), 'early-state': resolve(here, 'src/popup/early-state.ts') },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'early-state' ? 'popup/early-state.js' : 'popup/index.js'),
+        chunkFileNames: 'popup/[name].js',
+        assetFileNames: 'popup/[name][extname]',
+      },
     },
   },
   plugins: [svelte({ configFile: resolve(here, 'svelte.config.js') })],

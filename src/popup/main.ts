@@ -10,13 +10,24 @@ import { readStoredState, type StoredState } from '../ui/app-state.svelte';
  */
 const STORED_STATE_WAIT_MS = 150;
 
-// First thing: the read then runs while the page localizes and the components are set up.
-const storedState = readStoredState();
+/**
+ * The read early-state.js started before this module was even fetched; when that script did not
+ * run, this module's own read, started before anything else.
+ */
+function storedStateRead(): { read: Promise<void>; latest: () => StoredState | undefined } {
+  const early = window.popupEarlyState;
+  if (early) return early;
+  let latest: StoredState | undefined;
+  return { read: readStoredState().then((stored) => void (latest = stored)), latest: () => latest };
+}
+
+const stored = storedStateRead();
 localizeDocument('extensionName');
 
-const alreadyRead = await Promise.race([
-  storedState.catch(() => undefined),
-  new Promise<undefined>((resolve) => setTimeout(resolve, STORED_STATE_WAIT_MS)),
+const finished = await Promise.race([
+  stored.read.then(() => true, () => false),
+  new Promise<false>((resolve) => setTimeout(resolve, STORED_STATE_WAIT_MS, false)),
 ]);
-// Mounted in the task the read finished in, so no change the background writes can fall in between.
-mount(App, { target: document.getElementById('app') as HTMLElement, props: { alreadyRead: alreadyRead satisfies StoredState | undefined } });
+// Taken and mounted in one task: App's own change listener starts where this value ends.
+const alreadyRead = finished ? stored.latest() : undefined;
+mount(App, { target: document.getElementById('app') as HTMLElement, props: { alreadyRead } });
