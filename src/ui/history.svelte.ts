@@ -2,6 +2,7 @@
 import { browser } from '../shared/extension-api';
 import type { HistoryEntry } from '../shared/messages';
 import { ask } from './messaging';
+import { afterFirstPaint } from './first-paint';
 
 /** The storage.local key the background writes; the popup only listens for changes to it. */
 const HISTORY_KEY = 'callHistory';
@@ -26,7 +27,8 @@ export function createHistory() {
     if (HISTORY_KEY in changes) void refresh();
   };
   browser.storage.local.onChanged.addListener(onChanged);
-  void refresh();
+  // The list is below the dialer and hidden during calls: it never holds back the first frame.
+  void afterFirstPaint().then(refresh);
 
   return {
     get entries() {
