@@ -33,6 +33,8 @@ function detectDom(json: Json): Figure[] {
   if (gzip !== null) figures.push(figure('content script, gzip', gzip / 1000, 'kB', { target: '≤ 60 kB', within: (value) => value <= 60 }));
   const evaluation = num(json?.contentScript?.evaluationMs?.cpu1x);
   if (evaluation !== null) figures.push(figure('content script evaluation (stand-in <script>)', evaluation, 'ms', { target: '≤ 10 ms', within: (value) => value <= 10 }));
+  const metadataGzip = num(json?.phoneMetadata?.gzipBytes);
+  if (metadataGzip !== null) figures.push(figure('phone metadata fetched on demand (only pages with a candidate), gzip', metadataGzip / 1000, 'kB'));
   for (const kind of ['table', 'article']) {
     const run = json?.pages?.[kind]?.cpu1x?.withExtension;
     const scan = run?.firstScan;
@@ -51,6 +53,8 @@ function detectDom(json: Json): Figure[] {
     const perNodes = num(scan?.msPer1000Nodes);
     const perTarget = num(targets?.msPer1000Nodes);
     if (perNodes !== null) figures.push(figure(`${kind}: script ms per 1,000 nodes`, perNodes, 'ms', perTarget !== null ? { target: `≤ ${perTarget} ms`, within: (value) => value <= perTarget } : {}));
+    const metadataMs = num(scan?.metadataMs);
+    if (metadataMs !== null) figures.push(figure(`${kind}: phone metadata load within the first scan (fetch + parse)`, metadataMs, 'ms'));
   }
   return figures;
 }

@@ -213,10 +213,11 @@ export class Scanner {
         }
       } else {
         const element = node as Element;
-        // a call link dials through the metadata when hovered or clicked: have it by then
-        if (element.localName === 'a' && !hasPhoneMetadata() && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
-        if (skipElement(element, own)) job.skipSubtree = true;
-        else {
+        if (skipElement(element, own)) {
+          job.skipSubtree = true;
+          // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
+          if (!hasPhoneMetadata() && element.localName === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
+        } else {
           const shadow = element.shadowRoot;
           if (shadow) this.addShadowRoot(shadow);
         }

@@ -314,8 +314,14 @@ export class Session {
   private requestMetadata(): void {
     if (this.metadataRequested || this.destroyed) return;
     this.metadataRequested = true;
+    const start = performance.now();
     void this.hooks.loadMetadata().then((loaded) => {
       this.metadataRequested = false;
+      try {
+        performance.measure(`${PERF_PREFIX}metadata`, { start, end: performance.now(), detail: { loaded } });
+      } catch {
+        // timing is a nicety
+      }
       if (loaded && !this.destroyed) this.runner.schedule(0);
     });
   }
