@@ -1,13 +1,18 @@
 /**
  * Reliability end to end: the worker stopped ten times mid-call, the offscreen document closed
- * under a call, the gateway restarted or refusing connections, and a long (accelerated) idle.
+ * under a call, its renderer crashed under a call, the gateway restarted or refusing connections,
+ * and a long (accelerated) idle.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { startGateway, type Gateway, type GatewayOptions } from '../gateway/src/server.ts';
 import { launchExtensionUser, waitFor, type AppStateLike, type CallLike, type ExtensionUser } from './support/extension.ts';
 import { demoUser } from './support/demo-users.ts';
+import { connectBrowserCdp, REMOTE_DEBUGGING_ARGS } from './support/browser-cdp.ts';
 
 const GATEWAY_OPTIONS: Partial<GatewayOptions> = { log: 'silent', auditTimeoutSeconds: 30, tokenTtlSeconds: 3600 };
 
@@ -15,6 +20,8 @@ let gateway: Gateway;
 let port: number;
 let alice: ExtensionUser;
 let bob: ExtensionUser;
+/** alice's profile, with a DevTools port: the crash test reaches her offscreen document through it. */
+const aliceProfile = mkdtempSync(join(tmpdir(), 'kandy-profile-alice-'));
 
 const online = (state: AppStateLike) => state.connection.status === 'online';
 const liveCall = (state: AppStateLike): CallLike | undefined => state.calls.find((call) => call.phase !== 'ended');
@@ -47,6 +54,14 @@ async function audioGrows(user: ExtensionUser, what: string): Promise<void> {
   await waitFor(async () => (await receivedBytes(user)) > start + 2000, what, 20_000);
 }
 
+/** What chrome://extensions itself uses (chrome.developerPrivate) to show and reload an extension. */
+interface DeveloperPrivate {
+  getExtensionInfo(id: string): Promise<{ state: string }>;
+  updateProfileConfiguration(update: { inDeveloperMode: boolean }): Promise<void>;
+  reload(id: string, options: { failQuietly: boolean }): Promise<void>;
+}
+type WithDeveloperPrivate = { chrome: { developerPrivate: DeveloperPrivate } };
+
 async function extensionWorker(user: ExtensionUser): Promise<Worker> {
   return waitFor(async () => user.context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')), 'the extension worker');
 }
@@ -54,7 +69,7 @@ async function extensionWorker(user: ExtensionUser): Promise<Worker> {
 before(async () => {
   gateway = await startGateway({ ...GATEWAY_OPTIONS, port: 0 });
   port = gateway.port;
-  alice = await launchExtensionUser({ ...demoUser('alice'), port });
+  alice = await launchExtensionUser({ ...demoUser('alice'), port }, { userDataDir: aliceProfile, extraArgs: REMOTE_DEBUGGING_ARGS });
   bob = await launchExtensionUser({ ...demoUser('bob'), port });
   await alice.waitForState(online, 'alice online');
   await bob.waitForState(online, 'bob online');
@@ -136,6 +151,68 @@ describe('reliability', () => {
     await audioGrows(alice, 'audio in the call after recovery');
     await intent(alice, nextIntentId(), { kind: 'end', callId: liveCall(await alice.state())?.id });
     await bob.waitForState(noLiveCall, 'bob ended');
+  });
+
+  test('the phone’s renderer crashes under a call: Chrome terminates the extension; after a reload the user is told, nothing shows as live, the next call works', async () => {
+    const lostCallId = await connectCall();
+    const cdp = await connectBrowserCdp(aliceProfile);
+    // chrome://extensions is a browser page in a process of its own: it outlives the crash and
+    // offers what the user has, the extension's state and its Reload button.
+    const extensionsPage = await alice.context.newPage();
+    try {
+      await extensionsPage.goto('chrome://extensions/');
+      const extensionState = () =>
+        extensionsPage.evaluate(async (id) => (await (globalThis as unknown as WithDeveloperPrivate).chrome.developerPrivate.getExtensionInfo(id)).state, alice.extensionId);
+      // Reloading an unpacked extension (ours here) needs developer mode; a store install reloads from Chrome's crash notice.
+      await extensionsPage.evaluate(() => (globalThis as unknown as WithDeveloperPrivate).chrome.developerPrivate.updateProfileConfiguration({ inDeveloperMode: true }));
+      assert.equal(await extensionState(), 'ENABLED');
+
+      const offscreen = (await cdp.targets()).find((target) => target.url === alice.url('offscreen/index.html'));
+      assert.ok(offscreen, 'the offscreen document is a DevTools target');
+      const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId: offscreen.targetId, flatten: true });
+      cdp.fire('Page.crash', {}, sessionId);
+
+      // The phone's renderer is the extension's renderer: the worker and the control page die with
+      // it, and Chrome unloads the whole extension (its state shows TERMINATED) rather than leave
+      // it half-crashed. None of our code runs until it is reloaded.
+      await waitFor(async () => (await extensionState()) === 'TERMINATED', 'Chrome to terminate the crashed extension', 20_000);
+      const survivors = (await cdp.targets()).filter((target) => target.url.startsWith(alice.url('')) && target.type !== 'page');
+      assert.deepEqual(survivors, [], 'no worker or offscreen document outlived the crash');
+
+      // The user reloads it (the Reload button; Chrome's crash notice does the same).
+      await extensionsPage.evaluate((id) => (globalThis as unknown as WithDeveloperPrivate).chrome.developerPrivate.reload(id, { failQuietly: true }), alice.extensionId);
+      await waitFor(async () => (await extensionState()) === 'ENABLED', 'the extension to be loaded again', 20_000);
+      await alice.reopenControlPage();
+
+      // Unloading emptied storage.session; the first start still knows the call and reports it lost.
+      await waitFor(
+        async () => Object.keys(await alice.controlPage.evaluate(() => chrome.notifications.getAll())).includes('phone-lost'),
+        'the "Call lost" notification after the reload',
+        20_000,
+      );
+      const history = await waitFor(async () => {
+        const stored = await alice.controlPage.evaluate(async () => (await chrome.storage.local.get('callHistory')).callHistory as { id: string }[] | undefined);
+        return stored?.some((entry) => entry.id === lostCallId) ? stored : undefined;
+      }, 'the lost call in the call history', 20_000);
+      assert.ok(history.length > 0);
+      assert.ok(noLiveCall(await alice.state()), 'the lost call is not shown as live');
+      await alice.waitForState(online, 'alice online again with a new phone', 60_000);
+
+      // What the user sees in a popup opened now: online, no current call, the lost call in Recent calls.
+      const popup = await alice.openPopup();
+      await popup.locator(`[data-outcome]`).first().waitFor({ timeout: 10_000 });
+      assert.equal(await popup.getByRole('region', { name: 'Current call' }).count(), 0, 'the popup shows no current call');
+      await popup.close();
+
+      await bob.waitForState(noLiveCall, 'bob’s side of the lost call ends', 90_000);
+      await connectCall();
+      await audioGrows(alice, 'audio in the call after the crash');
+      await intent(alice, nextIntentId(), { kind: 'end', callId: liveCall(await alice.state())?.id });
+      await bob.waitForState(noLiveCall, 'bob ended');
+    } finally {
+      await extensionsPage.close();
+      cdp.close();
+    }
   });
 
   test('the gateway restarts during a call: both sides end cleanly, reconnect, and the next call works', async () => {

@@ -23,7 +23,9 @@ export interface ExtensionUser {
   context: BrowserContext;
   extensionId: string;
   /** An extension page kept open to send messages and read state as the popup does. */
-  controlPage: Page;
+  readonly controlPage: Page;
+  /** Opens a new control page, for when the old one died with the extension's renderer. */
+  reopenControlPage(): Promise<Page>;
   url(path: string): string;
   openPopup(): Promise<Page>;
   send<T = unknown>(message: Record<string, unknown>): Promise<T>;
@@ -83,7 +85,7 @@ export async function launchExtensionUser(account: Account | undefined, options:
       else if (page.url().includes('permission/index.html') && !options.realPermissionPrompts) void page.close().catch(() => undefined);
     });
   });
-  const controlPage = await context.newPage();
+  let controlPage = await context.newPage();
   await controlPage.goto(url('popup/index.html'));
   let cdp: CDPSession | undefined;
 
@@ -93,7 +95,16 @@ export async function launchExtensionUser(account: Account | undefined, options:
   const user: ExtensionUser = {
     context,
     extensionId,
-    controlPage,
+    get controlPage() {
+      return controlPage;
+    },
+    async reopenControlPage() {
+      await controlPage.close().catch(() => undefined);
+      controlPage = await context.newPage();
+      await controlPage.goto(url('popup/index.html'));
+      cdp = undefined;
+      return controlPage;
+    },
     url,
     async openPopup() {
       const page = await context.newPage();

@@ -34,6 +34,8 @@ export interface TokenServiceOptions {
   /** `iss` of the id token. */
   issuer: string;
   now?: () => number;
+  /** Told every token it issues (tests check that no log shows one). */
+  onSecret?: (secret: string) => void;
 }
 
 /** Expired tokens are remembered this long, so a client is told "expired" rather than "unknown". */
@@ -101,9 +103,11 @@ export class TokenService {
     const accessToken = `at-${randomBytes(24).toString('base64url')}`;
     this.access.set(accessToken, { username: user.username, clientId, expiresAt: now + ttlMs });
     const refreshGrant = this.refresh.get(refreshToken);
+    const idToken = this.idToken(user, clientId, now, ttlMs);
+    for (const secret of [accessToken, idToken, refreshToken]) this.options.onSecret?.(secret);
     return {
       access_token: accessToken,
-      id_token: this.idToken(user, clientId, now, ttlMs),
+      id_token: idToken,
       refresh_token: refreshToken,
       token_type: 'Bearer',
       expires_in: Math.max(1, Math.round(this.options.tokenTtlSeconds)),

@@ -70,6 +70,8 @@ export interface GatewayOptions {
   maxCallsPerUser: number;
   /** The echo line (echo.ts): a user the gateway answers itself, looping audio back. `false` turns it off. Default on: echo, +14155550123. */
   echoLine: Partial<EchoLineOptions> | false;
+  /** Keep every token and TURN password issued, for `issuedSecrets()` (tests only: the list only grows). Default false. */
+  recordSecrets: boolean;
 }
 
 export interface Gateway {
@@ -100,6 +102,8 @@ export interface Gateway {
   readonly echoLine: { username: string; number: string; sipAddress: string } | undefined;
   /** The echo line's live (and recently ended) calls, with media counters and the RTCP round trip. */
   echoCalls(): Promise<EchoCallSummary[]>;
+  /** Every access, id and refresh token and TURN password issued so far; empty unless `recordSecrets`. */
+  issuedSecrets(): string[];
 }
 
 export const DEFAULT_OPTIONS: GatewayOptions = {
@@ -124,6 +128,7 @@ export const DEFAULT_OPTIONS: GatewayOptions = {
   wsPingIntervalSeconds: 30,
   maxCallsPerUser: 1,
   echoLine: {},
+  recordSecrets: false,
 };
 
 function formatHost(host: string): string {
@@ -166,7 +171,10 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
 
   let refusing = false;
   let url = '';
+  const secrets = new Set<string>();
+  const onSecret = config.recordSecrets ? (secret: string) => void secrets.add(secret) : undefined;
   const tokens = new TokenService(directory, {
+    onSecret,
     tokenTtlSeconds: positive('tokenTtlSeconds', config.tokenTtlSeconds),
     refreshTokenTtlSeconds: positive('refreshTokenTtlSeconds', config.refreshTokenTtlSeconds),
     get issuer() {
@@ -207,7 +215,7 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     ...miscRoutes(() => ({ url, spkiHash: tls.spkiHash, users: signInUsers().map((user) => user.username) })),
     ...authRoutes(tokens),
     ...channelRoutes(channels),
-    ...webrtcRoutes({ channels, subscriptions, sessions, directory, turnCredentialTtlSeconds: 24 * 3600 }),
+    ...webrtcRoutes({ channels, subscriptions, sessions, directory, turnCredentialTtlSeconds: 24 * 3600, onSecret }),
   );
 
   const maxBodyBytes = positive('maxBodyBytes', config.maxBodyBytes);
@@ -282,5 +290,6 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     users: signInUsers,
     echoLine: echoUser ? { username: echoUser.username, number: echoUser.number, sipAddress: echoUser.sipAddress } : undefined,
     echoCalls: async () => (echoLine ? echoLine.summary() : []),
+    issuedSecrets: () => [...secrets],
   };
 }

@@ -25,6 +25,8 @@ const SHADOW_HIGHLIGHT_CSS = `::highlight(${HIGHLIGHT_NAME}) { background-color:
 export const PERF_PREFIX = 'kandy-c2c:';
 const MAX_UPDATE_MEASURES = 50;
 const MIN_NODES_FOR_MEASURE = 100;
+/** More records than this in one observer callback are handled per parent, not per node. */
+const FLOOD_RECORDS = 256;
 /** Mutations are gathered this long before they are scanned. */
 const MUTATION_DELAY_MS = 50;
 const SLICE_BUDGET_MS = 8;
@@ -273,10 +275,20 @@ export class Session {
       this.hooks.onDead();
       return;
     }
+    // A flood (a page rewriting itself thousands of times a second): every added node read from
+    // this isolated world costs a wrapper, and that made single callbacks take 100-300 ms
+    // (bench/hostile-mutations.ts). Rescanning each changed parent is cheaper then: its text
+    // that did not change is remembered, and the walk runs in slices.
+    const flood = records.length > FLOOD_RECORDS;
     for (const record of records) {
       if (record.type === 'characterData') {
         this.marks.invalidate(record.target as Text);
         this.scanner.enqueue(record.target);
+        continue;
+      }
+      if (flood) {
+        this.scanner.enqueue(record.target);
+        this.scanner.requestSweep();
         continue;
       }
       for (const node of record.addedNodes) {

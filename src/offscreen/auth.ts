@@ -62,6 +62,11 @@ export async function requestTokens(server: ServerAddress, grant: Grant, fetchIm
   if (!response.ok) {
     const reason = typeof body?.error_description === 'string' ? body.error_description : typeof body?.error === 'string' ? body.error : response.statusText;
     const detail = reason || `HTTP ${response.status}`;
+    // An overloaded or restarting server (5xx, 429) has not refused the user: treating it as a
+    // refusal would sign the user out whenever a token refresh met an outage. Try again later.
+    if (response.status >= 500 || response.status === 429) {
+      throw new SignInError(`The Kandy server at ${server.host}:${server.port} is not available right now (${detail}).`, 'unreachable', `${server.host}:${server.port}`);
+    }
     throw new SignInError(`Sign-in refused: ${detail}`, 'rejected', detail);
   }
   const accessToken = body?.access_token;

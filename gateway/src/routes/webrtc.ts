@@ -14,6 +14,8 @@ export interface WebrtcDeps {
   sessions: SessionManager;
   directory: Directory;
   turnCredentialTtlSeconds: number;
+  /** Told every TURN password it hands out (tests check that no log shows one). */
+  onSecret?: (secret: string) => void;
 }
 
 const BASE = '/cpaas/webrtcsignaling/:version/:user';
@@ -84,9 +86,11 @@ export function webrtcRoutes(deps: WebrtcDeps): Route[] {
       handler: ({ params }) => {
         // There is no TURN server behind the gateway; the SDK only copies these onto its configured ICE servers.
         const expires = Math.floor(Date.now() / 1000) + deps.turnCredentialTtlSeconds;
+        const password = randomBytes(18).toString('base64');
+        deps.onSecret?.(password);
         return {
           status: 201,
-          body: { wrtcsTurnCredentials: { username: `${expires}:${params.user ?? ''}`, password: randomBytes(18).toString('base64') } },
+          body: { wrtcsTurnCredentials: { username: `${expires}:${params.user ?? ''}`, password } },
         };
       },
     },
