@@ -18,11 +18,29 @@ function detectText(json: Json): Figure[] {
   for (const row of Array.isArray(json?.rows) ? json.rows : []) {
     const ours = rate(row?.oursMBps);
     if (ours === null) continue;
-    figures.push(figure(`detection throughput, ${row.page ?? '?'} pages`, ours, 'MB/s', { baseline: rate(row?.libMBps), baselineLabel: 'libphonenumber-js findPhoneNumbersInText' }));
+    figures.push(
+      figure(`detection throughput, ${row.page ?? '?'} pages`, ours, 'MB/s', {
+        baseline: rate(row?.libMBps),
+        baselineLabel: 'libphonenumber-js findPhoneNumbersInText',
+        target: '≥ 20× libphonenumber-js',
+        within: (_value, ratio) => ratio !== null && ratio >= 20,
+      }),
+    );
+    const digits = rate(row?.digitPassMBps);
+    if (digits !== null) {
+      figures.push(
+        figure(`bare digit-counting pass, ${row.page ?? '?'} pages (how many times faster than ours)`, digits, 'MB/s', {
+          baseline: ours,
+          baselineLabel: 'our engine',
+          target: '≤ 20× ours',
+          within: (_value, ratio) => ratio !== null && ratio <= 20,
+        }),
+      );
+    }
   }
   const last = Array.isArray(json?.rows) ? json.rows.at(-1) : undefined;
-  if (num(last?.ours?.precision) !== null) figures.push(figure(`precision, ${last.page} pages`, last.ours.precision, '', { baseline: num(last?.lib?.precision) }));
-  if (num(last?.ours?.recall) !== null) figures.push(figure(`recall, ${last.page} pages`, last.ours.recall, '', { baseline: num(last?.lib?.recall) }));
+  if (num(last?.ours?.precision) !== null) figures.push(figure(`precision, ${last.page} pages`, last.ours.precision, '', { baseline: num(last?.lib?.precision), target: '≥ 0.99', within: (value) => value >= 0.99 }));
+  if (num(last?.ours?.recall) !== null) figures.push(figure(`recall, ${last.page} pages`, last.ours.recall, '', { baseline: num(last?.lib?.recall), target: '≥ 0.99', within: (value) => value >= 0.99 }));
   return figures;
 }
 
