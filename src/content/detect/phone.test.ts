@@ -54,6 +54,34 @@ describe('validateDigits', () => {
     expect(differences).toEqual([]);
   }, 30_000);
 
+  it('agrees with the library on national numbers of countries sharing the default country\'s calling code', () => {
+    const rng = new Rng(prng(11));
+    const differences: string[] = [];
+    let checked = 0;
+    for (const locale of LOCALES) {
+      const info = getExampleNumber(locale, examples, metadata)!;
+      const siblings = getCountries(metadata).filter((c) => c !== locale && getExampleNumber(c, examples, metadata)?.countryCallingCode === info.countryCallingCode);
+      const candidates = new Set<string>();
+      for (const sibling of siblings) {
+        const example = getExampleNumber(sibling, examples, metadata)!;
+        const national = example.formatNational().replace(/[^0-9]/g, '');
+        candidates.add(national).add(example.nationalNumber).add(example.nationalNumber.slice(-7));
+        // other numbers of the same range: vary the last digits
+        for (let i = 0; i < 20; i++) candidates.add(example.nationalNumber.slice(0, -4) + rng.digits(4));
+      }
+      for (let i = 0; i < 500; i++) candidates.add(rng.digits(7));
+      for (const digits of candidates) {
+        if (digits.length < 6) continue;
+        checked++;
+        const fast = validateDigits(digits, false, locale);
+        const lib = validateWithLibrary(digits, false, locale);
+        if (fast?.number !== lib?.number || fast?.national !== lib?.national) differences.push(`${locale} ${digits}: ${fast?.number} vs ${lib?.number}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(3000);
+    expect(differences.slice(0, 10)).toEqual([]);
+  }, 60_000);
+
   it('formats for display on demand', () => {
     const v = validateDigits('4155550101', false, 'US');
     expect(v?.number).toBe('+14155550101');

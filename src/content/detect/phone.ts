@@ -362,7 +362,23 @@ function fastPath(digits: string, plus: boolean, country: CountryCode): ValidNum
     if (nsn.length === digits.length && trunkPrefixMandatory(info, nsn)) return null;
     return valid(`+${info.callingCode}${nsn}`, true, { info, nsn });
   }
-  return validElsewhere(info.callingCode, digits, country) ? undefined : null;
+  return nationalValidElsewhere(info.callingCode, digits, nsn, country) ? undefined : null;
+}
+
+/**
+ * National digits read in `except` (the default country) that another country sharing its calling
+ * code accepts: a Canadian number on a US page. The library strips the national prefix by the
+ * default country's rules before it looks at the others, so their own prefix rules are not
+ * applied; that matters in the NANP, where a Grenadian prefix rule turns any seven digits into a
+ * local number, and would otherwise send every 7-digit id on a US page to a library parse.
+ */
+function nationalValidElsewhere(callingCode: string, digits: string, nsn: string, except: string): boolean {
+  for (const c of current().callingCodes[callingCode] ?? []) {
+    if (c === except || c === '001') continue;
+    const info = countryInfo(c as CountryCode);
+    if (validFor(info, nsn) || validFor(info, digits)) return true;
+  }
+  return false;
 }
 
 function validateUncached(digits: string, plus: boolean, country: CountryCode): ValidNumber | null {
