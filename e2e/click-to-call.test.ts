@@ -259,7 +259,23 @@ describe('hostile environments: the detection budget', () => {
     // bench/hostile-mutations.ts; here only bounds that a busy machine cannot trip.
     const page = await openFixture('mutation-storm.html?mode=flat-out');
     await waitForFirstScan(page);
+    // A text scanned without a number; during the storm (when the content script stops watching
+    // the page for a while) it gains one. It must be found once the storm is over.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.id = 'changed-unseen';
+      p.textContent = 'Sales: updated 2024-03-12 12:30'; // scanned (six digits), nothing found
+      document.body.insertBefore(p, document.getElementById('storm'));
+    });
+    await page.waitForTimeout(500);
+    const changeDuringStorm = setTimeout(() => {
+      void page.evaluate(() => {
+        (document.getElementById('changed-unseen')!.firstChild as Text).data = 'Sales: 415-555-0177';
+      });
+    }, 1500);
     const { page: own, extension } = await runStorm(page, 3000);
+    clearTimeout(changeDuringStorm);
+    await waitFor(async () => (await highlightedTexts(page)).includes('415-555-0177') || undefined, 'the number written during the storm to be marked after it', 15_000);
     assert.ok(own.mutationsPerSecond > 1000, `the storm ran (${Math.round(own.mutationsPerSecond)} mutations/s)`);
     assert.ok(extension.updates > 0 && extension.nodes > 0, `the content script worked through the storm (${JSON.stringify(extension)})`);
     // Wall-clock slices stretch when the machine preempts the renderer; the page's own 8 ms slices

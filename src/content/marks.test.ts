@@ -110,4 +110,22 @@ describe('mark store', () => {
     for (const name of ['a', 'b', 'c']) store.record({ name, owner, connected: true }, [mark(0, 1)]);
     expect(store.size).toBe(2);
   });
+
+  it('after forgetScans every node is scanned again; the same result keeps its ranges, a new one replaces them', () => {
+    const { store, painted } = setup();
+    const cell: FakeElement = { name: 'td' };
+    const a: FakeText = { name: 'a', owner: cell, connected: true };
+    store.record(a, [mark(0, 12)]);
+    store.setVisible(cell, true);
+    const first = [...painted];
+    expect(first).toHaveLength(1);
+    expect(store.wasScanned(a)).toBe(true);
+    store.forgetScans();
+    expect(store.wasScanned(a)).toBe(false);
+    store.record(a, [mark(0, 12)]);
+    expect([...painted]).toEqual(first); // the very same range object: no repaint
+    store.record(a, [mark(0, 12, '+14155550199')]);
+    expect([...painted]).toHaveLength(1);
+    expect([...painted][0]).not.toBe(first[0]);
+  });
 });

@@ -64,11 +64,17 @@ export class MarkStore<N extends object, E extends object, R> {
     this.scanned.delete(node);
   }
 
+  /** Text may have changed unobserved (the page was not watched for a while): scan everything again. */
+  forgetScans(): void {
+    this.scanned = new WeakSet();
+  }
+
   /** Records the result of scanning `node`; an empty list clears it. */
   record(node: N, marks: Mark[]): void {
     this.scanned.add(node);
     const owner = marks.length > 0 ? this.host.ownerOf(node) : null;
     const old = this.entries.get(node);
+    if (owner && old && old.owner === owner && sameMarks(old.marks, marks)) return; // a rescan that found the same
     if (owner && old && old.owner === owner) {
       // Same place, new text: swap the ranges but keep the owner observed (no flicker).
       if (old.ranges) this.host.unpaint(old.ranges);
@@ -167,4 +173,14 @@ export class MarkStore<N extends object, E extends object, R> {
     entry.ranges = entry.marks.map((mark) => this.host.makeRange(node, mark.start, mark.end));
     this.host.paint(entry.ranges);
   }
+}
+
+function sameMarks(a: readonly Mark[], b: readonly Mark[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.start !== y.start || x.end !== y.end || x.dial !== y.dial) return false;
+  }
+  return true;
 }

@@ -25,8 +25,16 @@ const SHADOW_HIGHLIGHT_CSS = `::highlight(${HIGHLIGHT_NAME}) { background-color:
 export const PERF_PREFIX = 'kandy-c2c:';
 const MAX_UPDATE_MEASURES = 50;
 const MIN_NODES_FOR_MEASURE = 100;
-/** More records than this in one observer callback are handled per parent, not per node. */
+/**
+ * A flood: more mutation records than this in one observer callback, or than FLOOD_RATE in a
+ * second. The content script then stops observing for a while and rescans the page afterwards.
+ */
 const FLOOD_RECORDS = 256;
+const FLOOD_RATE = 1000;
+/** The pause is 20× what the last rescan after a flood cost (≤ 5 % of the CPU), within these bounds. */
+const FLOOD_PAUSE_FACTOR = 20;
+const FLOOD_PAUSE_MIN_MS = 500;
+const FLOOD_PAUSE_MAX_MS = 5000;
 /** Mutations are gathered this long before they are scanned. */
 const MUTATION_DELAY_MS = 50;
 const SLICE_BUDGET_MS = 8;
@@ -108,6 +116,12 @@ export class Session {
   private readonly viewport: IntersectionObserver;
   private readonly observedWindow: ObservedWindow<Element>;
   private recenterTimer: ReturnType<typeof setTimeout> | undefined;
+  private floodTimer: ReturnType<typeof setTimeout> | undefined;
+  private floodPauseMs = FLOOD_PAUSE_MIN_MS;
+  /** Runner busy time when the last rescan after a flood started, until it is measured. */
+  private floodRescanBusyStart: number | undefined;
+  private recordWindowStart = 0;
+  private recordsInWindow = 0;
   private readonly pendingPaint = new Set<AbstractRange>();
   private readonly pendingUnpaint = new Set<AbstractRange>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -228,6 +242,7 @@ export class Session {
     this.viewport.disconnect();
     if (this.recenterTimer !== undefined) clearTimeout(this.recenterTimer);
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    if (this.floodTimer !== undefined) clearTimeout(this.floodTimer);
     this.pendingPaint.clear();
     this.pendingUnpaint.clear();
     this.button.destroy();
@@ -275,20 +290,20 @@ export class Session {
       this.hooks.onDead();
       return;
     }
-    // A flood (a page rewriting itself thousands of times a second): every added node read from
-    // this isolated world costs a wrapper, and that made single callbacks take 100-300 ms
-    // (bench/hostile-mutations.ts). Rescanning each changed parent is cheaper then: its text
-    // that did not change is remembered, and the walk runs in slices.
-    const flood = records.length > FLOOD_RECORDS;
+    if (started - this.recordWindowStart > 1000) {
+      this.recordWindowStart = started;
+      this.recordsInWindow = 0;
+    }
+    this.recordsInWindow += records.length;
+    if (records.length > FLOOD_RECORDS || this.recordsInWindow > FLOOD_RATE) {
+      this.pauseForFlood();
+      this.callbackDone(started);
+      return;
+    }
     for (const record of records) {
       if (record.type === 'characterData') {
         this.marks.invalidate(record.target as Text);
         this.scanner.enqueue(record.target);
-        continue;
-      }
-      if (flood) {
-        this.scanner.enqueue(record.target);
-        this.scanner.requestSweep();
         continue;
       }
       for (const node of record.addedNodes) {
@@ -300,6 +315,35 @@ export class Session {
     if (!this.runner.busy) this.startBatch();
     this.callbackDone(started);
     this.runner.schedule(MUTATION_DELAY_MS);
+  }
+
+  /**
+   * A page rewriting itself thousands of times a second (a live ticker, a hostile page): every
+   * record delivered to this isolated world costs a wrapper per record and per node, which made
+   * single callbacks take 100-300 ms (bench/hostile-mutations.ts). So the observer is
+   * disconnected for a while, and the whole page is rescanned afterwards. Text may have changed
+   * unseen meanwhile, so nothing scanned before is trusted; unchanged numbers keep their marks.
+   */
+  private pauseForFlood(): void {
+    if (this.floodTimer !== undefined || this.destroyed) return;
+    this.mutations.disconnect();
+    this.floodTimer = setTimeout(
+      guard(() => this.resumeAfterFlood()),
+      this.floodPauseMs,
+    );
+  }
+
+  private resumeAfterFlood(): void {
+    this.floodTimer = undefined;
+    if (this.destroyed) return;
+    this.recordWindowStart = performance.now();
+    this.recordsInWindow = 0;
+    this.mutations.observe(this.doc, { childList: true, characterData: true, subtree: true });
+    for (const root of this.scanner.openShadowRoots()) this.mutations.observe(root, { childList: true, characterData: true, subtree: true });
+    this.marks.forgetScans();
+    if (!this.runner.busy) this.startBatch();
+    this.floodRescanBusyStart = this.runner.stats.busyMs;
+    this.rescan();
   }
 
   private onViewport(entries: IntersectionObserverEntry[]): void {
@@ -340,6 +384,11 @@ export class Session {
 
   private onIdle(): void {
     if (this.scanner.waitingForMetadata) return; // not done: the scan resumes when it arrives
+    if (this.floodRescanBusyStart !== undefined) {
+      const spent = this.runner.stats.busyMs - this.floodRescanBusyStart;
+      this.floodRescanBusyStart = undefined;
+      this.floodPauseMs = Math.min(FLOOD_PAUSE_MAX_MS, Math.max(FLOOD_PAUSE_MIN_MS, FLOOD_PAUSE_FACTOR * spent));
+    }
     this.scanner.idle();
     this.observedWindow.compact();
     this.recenter();
