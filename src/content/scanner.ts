@@ -28,8 +28,6 @@ interface WalkJob {
   /** The walker's current element is skipped: continue after its subtree. */
   skipSubtree: boolean;
   restarts: number;
-  /** A text node reached before the phone metadata was loaded: detected first on resuming. */
-  retry: Text | null;
 }
 
 interface ChunkJob {
@@ -52,7 +50,7 @@ export interface ScannerOptions {
   onShadowRoot(root: ShadowRoot): void;
   /**
    * Text that may hold a phone number was reached before the phone metadata was loaded: the
-   * scanner has paused; the caller loads the metadata and schedules `work` again.
+   * scanner set it aside and walks on; the caller loads the metadata and schedules `work` again.
    */
   needMetadata(): void;
   now(): number;
@@ -83,8 +81,12 @@ export class Scanner {
   /** Ancestor verdicts for mutation roots; cleared whenever the runner goes idle. */
   private insideSkippedCache = new WeakMap<Element, boolean>();
   private sweepNeeded = false;
-  /** Paused until the phone metadata is loaded. */
-  private blocked = false;
+  /**
+   * Text nodes that need the phone metadata, set aside until it is loaded. The walk goes on
+   * meanwhile, so the metadata's fetch overlaps the rest of the first scan instead of stalling it.
+   */
+  private deferred: Text[] = [];
+  private deferredHead = 0;
   /** Nodes (elements and text) visited since the scanner was made. */
   nodesVisited = 0;
   textsDetected = 0;
@@ -101,15 +103,15 @@ export class Scanner {
     return this.head < this.jobs.length || this.sweepNeeded;
   }
 
-  /** True while paused for the phone metadata (work() does nothing until it is loaded). */
+  /** True while text set aside waits for the phone metadata (the scan is not done yet). */
   get waitingForMetadata(): boolean {
-    return this.blocked && !hasPhoneMetadata();
+    return this.deferredHead < this.deferred.length && !hasPhoneMetadata();
   }
 
   enqueue(node: Node): void {
     if (this.pending.has(node)) return;
     this.pending.add(node);
-    this.jobs.push({ kind: 'walk', root: node, walker: null, skipSubtree: false, restarts: 0, retry: null });
+    this.jobs.push({ kind: 'walk', root: node, walker: null, skipSubtree: false, restarts: 0 });
   }
 
   /** The whole page again (SPA navigation, re-enable): unchanged text is not detected twice. */
@@ -134,17 +136,10 @@ export class Scanner {
       this.sweepNeeded = false;
       marks.sweep();
     }
-    if (this.blocked) {
-      if (!hasPhoneMetadata()) return false;
-      this.blocked = false;
-    }
+    if (this.deferredHead < this.deferred.length && hasPhoneMetadata() && !this.scanDeferred(deadline)) return true;
     while (this.head < this.jobs.length) {
       const job = this.jobs[this.head]!;
       const finished = job.kind === 'walk' ? this.walk(job, deadline) : this.chunk(job, deadline);
-      if (this.blocked) {
-        this.options.needMetadata();
-        return false;
-      }
       if (finished) {
         this.jobs[this.head] = undefined as unknown as Job;
         this.head++;
@@ -154,7 +149,7 @@ export class Scanner {
     if (this.head >= this.jobs.length) {
       this.jobs = [];
       this.head = 0;
-      return this.sweepNeeded;
+      return this.sweepNeeded || (this.deferredHead < this.deferred.length && hasPhoneMetadata());
     }
     if (this.head > 1024) {
       this.jobs = this.jobs.slice(this.head);
@@ -165,20 +160,12 @@ export class Scanner {
 
   private walk(job: WalkJob, deadline: number): boolean {
     const { doc, now, own } = this.options;
-    if (job.retry) {
-      if (job.retry.isConnected && !this.scanText(job.retry)) return false;
-      job.retry = null;
-      if (!job.walker) return true;
-    }
     if (!job.walker) {
       const root = job.root;
       this.pending.delete(root);
       if (!root.isConnected) return true;
       if (root.nodeType === TEXT_NODE) {
-        if (!this.insideSkipped(ownerOf(root)) && !this.scanText(root as Text)) {
-          job.retry = root as Text;
-          return false;
-        }
+        if (!this.insideSkipped(ownerOf(root))) this.scanText(root as Text);
         return true;
       }
       if (root.nodeType === ELEMENT_NODE) {
@@ -207,10 +194,7 @@ export class Scanner {
       if (!node) return true;
       this.nodesVisited++;
       if (node.nodeType === TEXT_NODE) {
-        if (!this.scanText(node as Text)) {
-          job.retry = node as Text;
-          return false;
-        }
+        this.scanText(node as Text);
       } else {
         const element = node as Element;
         if (skipElement(element, own)) {
@@ -226,30 +210,56 @@ export class Scanner {
     }
   }
 
-  /** False when the text needs the phone metadata first (the scanner is then blocked). */
-  private scanText(node: Text): boolean {
+  /** Text set aside before the metadata came, in document order; false when the deadline passed. */
+  private scanDeferred(deadline: number): boolean {
+    const { now } = this.options;
+    while (this.deferredHead < this.deferred.length) {
+      const node = this.deferred[this.deferredHead++]!;
+      if (node.isConnected) this.scanText(node);
+      if ((this.deferredHead & 15) === 0 && now() >= deadline) break;
+    }
+    if (this.deferredHead < this.deferred.length) return false;
+    this.deferred = [];
+    this.deferredHead = 0;
+    return true;
+  }
+
+  private defer(node: Text): void {
+    this.deferred.push(node);
+    this.options.needMetadata();
+  }
+
+  /** Once one text needed the metadata, the next candidates wait for it without trying. */
+  private get deferring(): boolean {
+    return this.deferredHead < this.deferred.length && !hasPhoneMetadata();
+  }
+
+  private scanText(node: Text): void {
     const { marks } = this.options;
     const data = node.data;
     if (!mayContainCallable(data)) {
       marks.release(node, false);
-      return true;
+      return;
     }
-    if (marks.wasScanned(node)) return true;
+    if (marks.wasScanned(node)) return;
     if (data.length > LONG_TEXT) {
       this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
-      return true;
+      return;
+    }
+    if (this.deferring) {
+      this.deferred.push(node);
+      return;
     }
     let found: Detection[];
     try {
       found = detect(data, { defaultCountry: this.options.country });
     } catch (error) {
       if (!(error instanceof MetadataNotLoaded)) throw error;
-      this.blocked = true;
-      return false;
+      this.defer(node);
+      return;
     }
     this.textsDetected++;
     marks.record(node, found.map(toMark));
-    return true;
   }
 
   private chunk(job: ChunkJob, deadline: number): boolean {
@@ -265,8 +275,8 @@ export class Scanner {
         piece = detectChunk(job.data, job.from, (text) => detect(text, { defaultCountry: country }));
       } catch (error) {
         if (!(error instanceof MetadataNotLoaded)) throw error;
-        this.blocked = true;
-        return false;
+        this.defer(job.node); // detected whole, from its start, once the metadata is in
+        return true;
       }
       const { found, next } = piece;
       for (const detection of found) job.found.push(toMark(detection));

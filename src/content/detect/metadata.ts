@@ -29,8 +29,11 @@ export function hasPhoneMetadata(): boolean {
   return installed !== null;
 }
 
+/** One instance, thrown again and again: a new Error per candidate would capture a stack each time. */
+const NOT_LOADED = new MetadataNotLoaded();
+
 export function phoneMetadata(): MetadataJson {
-  if (!installed) throw new MetadataNotLoaded();
+  if (!installed) throw NOT_LOADED;
   return installed;
 }
 
