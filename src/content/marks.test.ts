@@ -30,6 +30,7 @@ function setup(maxNodes?: number) {
   return { store: new MarkStore(host, maxNodes), painted, watched };
 }
 
+const TEXT = 'text as scanned';
 const mark = (start: number, end: number, dial = '+14155550101'): Mark => ({ start, end, kind: 'phone', dial, display: dial });
 
 describe('mark store', () => {
@@ -38,8 +39,8 @@ describe('mark store', () => {
     const cell: FakeElement = { name: 'td' };
     const a: FakeText = { name: 'a', owner: cell, connected: true };
     const b: FakeText = { name: 'b', owner: cell, connected: true };
-    store.record(a, [mark(5, 17)]);
-    store.record(b, [mark(3, 15, '+14155550102')]);
+    store.record(a, [mark(5, 17)], TEXT);
+    store.record(b, [mark(3, 15, '+14155550102')], TEXT);
     expect([...watched]).toEqual([cell]);
     expect(painted.size).toBe(0);
     store.setVisible(cell, true);
@@ -48,14 +49,14 @@ describe('mark store', () => {
     expect(painted.size).toBe(0);
     store.setVisible(cell, true);
     const c: FakeText = { name: 'c', owner: cell, connected: true };
-    store.record(c, [mark(0, 15, '+14155550103')]);
+    store.record(c, [mark(0, 15, '+14155550103')], TEXT);
     expect(painted.size).toBe(3); // a node found while its owner is visible is painted at once
   });
 
   it('finds the number at a caret offset, including just after its last character', () => {
     const { store } = setup();
     const node: FakeText = { name: 'n', owner: { name: 'p' }, connected: true };
-    store.record(node, [mark(5, 17)]);
+    store.record(node, [mark(5, 17)], TEXT);
     expect(store.find(node, 4)).toBeUndefined();
     expect(store.find(node, 5)?.dial).toBe('+14155550101');
     expect(store.find(node, 17)?.dial).toBe('+14155550101');
@@ -65,10 +66,10 @@ describe('mark store', () => {
   it('remembers scanned nodes until their text changes', () => {
     const { store } = setup();
     const node: FakeText = { name: 'n', owner: { name: 'p' }, connected: true };
-    store.record(node, []);
-    expect(store.wasScanned(node)).toBe(true);
+    store.record(node, [], TEXT);
+    expect(store.wasScanned(node, TEXT)).toBe(true);
     store.invalidate(node);
-    expect(store.wasScanned(node)).toBe(false);
+    expect(store.wasScanned(node, TEXT)).toBe(false);
     expect(store.size).toBe(0);
   });
 
@@ -76,16 +77,16 @@ describe('mark store', () => {
     const { store, painted, watched } = setup();
     const owner: FakeElement = { name: 'p' };
     const node: FakeText = { name: 'n', owner, connected: true };
-    store.record(node, [mark(5, 17)]);
+    store.record(node, [mark(5, 17)], TEXT);
     store.setVisible(owner, true);
-    store.record(node, [mark(5, 17), mark(21, 33, '+14155550102')]);
+    store.record(node, [mark(5, 17), mark(21, 33, '+14155550102')], TEXT);
     expect(painted.size).toBe(2);
     node.connected = false;
     expect(store.sweep()).toBe(1);
     expect(painted.size).toBe(0);
     expect(watched.size).toBe(0);
     expect(store.size).toBe(0);
-    expect(store.wasScanned(node)).toBe(false);
+    expect(store.wasScanned(node, TEXT)).toBe(false);
   });
 
   it('lists all marks in the order found and clears everything', () => {
@@ -93,38 +94,37 @@ describe('mark store', () => {
     const owner: FakeElement = { name: 'p' };
     const first: FakeText = { name: '1', owner, connected: true };
     const second: FakeText = { name: '2', owner, connected: true };
-    store.record(first, [mark(0, 1, 'A')]);
-    store.record(second, [mark(0, 1, 'B'), mark(2, 3, 'C')]);
+    store.record(first, [mark(0, 1, 'A')], TEXT);
+    store.record(second, [mark(0, 1, 'B'), mark(2, 3, 'C')], TEXT);
     store.setVisible(owner, true);
     expect([...store.all()].map((entry) => entry.mark.dial)).toEqual(['A', 'B', 'C']);
     store.clear();
     expect(store.size).toBe(0);
     expect(painted.size).toBe(0);
     expect(watched.size).toBe(0);
-    expect(store.wasScanned(first)).toBe(false);
+    expect(store.wasScanned(first, TEXT)).toBe(false);
   });
 
   it('stops marking new nodes past its limit', () => {
     const { store } = setup(2);
     const owner: FakeElement = { name: 'p' };
-    for (const name of ['a', 'b', 'c']) store.record({ name, owner, connected: true }, [mark(0, 1)]);
+    for (const name of ['a', 'b', 'c']) store.record({ name, owner, connected: true }, [mark(0, 1)], TEXT);
     expect(store.size).toBe(2);
   });
 
-  it('after forgetScans every node is scanned again; the same result keeps its ranges, a new one replaces them', () => {
+  it('a node counts as scanned only with the text it was scanned with; the same result keeps its ranges', () => {
     const { store, painted } = setup();
     const cell: FakeElement = { name: 'td' };
     const a: FakeText = { name: 'a', owner: cell, connected: true };
-    store.record(a, [mark(0, 12)]);
+    store.record(a, [mark(0, 12)], 'call 415-555-0101');
     store.setVisible(cell, true);
     const first = [...painted];
     expect(first).toHaveLength(1);
-    expect(store.wasScanned(a)).toBe(true);
-    store.forgetScans();
-    expect(store.wasScanned(a)).toBe(false);
-    store.record(a, [mark(0, 12)]);
+    expect(store.wasScanned(a, 'call 415-555-0101')).toBe(true);
+    expect(store.wasScanned(a, 'call 415-555-0199')).toBe(false); // changed while nobody watched
+    store.record(a, [mark(0, 12)], 'call 415-555-0101');
     expect([...painted]).toEqual(first); // the very same range object: no repaint
-    store.record(a, [mark(0, 12, '+14155550199')]);
+    store.record(a, [mark(0, 12, '+14155550199')], 'call 415-555-0199');
     expect([...painted]).toHaveLength(1);
     expect([...painted][0]).not.toBe(first[0]);
   });

@@ -39,11 +39,13 @@ export class MarkStore<N extends object, E extends object, R> {
   private byOwner = new Map<E, Set<N>>();
   private visible = new WeakSet<E>();
   /**
-   * Nodes scanned since their text last changed, so an unchanged node is not scanned again.
-   * A flag rather than a copy of the text: the caller invalidates it when the text changes
-   * (its MutationObserver sees every change), and big pages keep no second copy of their text.
+   * Per scanned node, the text it was scanned with, so unchanged text is not scanned again even
+   * when a change went unobserved (the content script stops observing during a mutation flood).
+   * The string is the one the page's node holds (the DOM hands out the same string for unchanged
+   * text, so comparing is usually one pointer check), not a copy; the caller also invalidates a
+   * node whose change it saw.
    */
-  private scanned = new WeakSet<N>();
+  private scanned = new WeakMap<N, string>();
 
   constructor(
     private readonly host: MarkHost<N, E, R>,
@@ -54,9 +56,9 @@ export class MarkStore<N extends object, E extends object, R> {
     return this.nodes.size;
   }
 
-  /** True when `node` was scanned and its text has not changed since (see `invalidate`). */
-  wasScanned(node: N): boolean {
-    return this.scanned.has(node);
+  /** True when `node` was scanned with `text`, its current text (and not invalidated since). */
+  wasScanned(node: N, text: string): boolean {
+    return this.scanned.get(node) === text;
   }
 
   /** The node's text changed: its marks are stale until it is scanned again. */
@@ -64,14 +66,9 @@ export class MarkStore<N extends object, E extends object, R> {
     this.scanned.delete(node);
   }
 
-  /** Text may have changed unobserved (the page was not watched for a while): scan everything again. */
-  forgetScans(): void {
-    this.scanned = new WeakSet();
-  }
-
-  /** Records the result of scanning `node`; an empty list clears it. */
-  record(node: N, marks: Mark[]): void {
-    this.scanned.add(node);
+  /** Records the result of scanning `node` with `text`; an empty list clears it. */
+  record(node: N, marks: Mark[], text: string): void {
+    this.scanned.set(node, text);
     const owner = marks.length > 0 ? this.host.ownerOf(node) : null;
     const old = this.entries.get(node);
     if (owner && old && old.owner === owner && sameMarks(old.marks, marks)) return; // a rescan that found the same
@@ -166,7 +163,7 @@ export class MarkStore<N extends object, E extends object, R> {
 
   clear(): void {
     for (const node of [...this.nodes]) this.release(node);
-    this.scanned = new WeakSet();
+    this.scanned = new WeakMap();
   }
 
   private paint(node: N, entry: Entry<E, R>): void {

@@ -19,9 +19,9 @@ function setUp(html: string) {
     isConnected: (node) => node.isConnected,
   });
   const record = marks.record.bind(marks);
-  marks.record = (node: Text, list: Mark[]) => {
+  marks.record = (node: Text, list: Mark[], text: string) => {
     found.set(node, list);
-    record(node, list);
+    record(node, list, text);
   };
   let metadataRequests = 0;
   const scanner = new Scanner({

@@ -241,7 +241,7 @@ export class Scanner {
       marks.release(node, false);
       return;
     }
-    if (marks.wasScanned(node)) return;
+    if (marks.wasScanned(node, data)) return;
     if (data.length > LONG_TEXT) {
       this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
       return;
@@ -259,7 +259,7 @@ export class Scanner {
       return;
     }
     this.textsDetected++;
-    marks.record(node, found.map(toMark));
+    marks.record(node, found.map(toMark), data);
   }
 
   private chunk(job: ChunkJob, deadline: number): boolean {
@@ -282,7 +282,7 @@ export class Scanner {
       for (const detection of found) job.found.push(toMark(detection));
       if (next < 0) {
         this.textsDetected++;
-        marks.record(job.node, job.found);
+        marks.record(job.node, job.found, job.data);
         return true;
       }
       job.from = next;

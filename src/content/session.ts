@@ -321,8 +321,9 @@ export class Session {
    * A page rewriting itself thousands of times a second (a live ticker, a hostile page): every
    * record delivered to this isolated world costs a wrapper per record and per node, which made
    * single callbacks take 100-300 ms (bench/hostile-mutations.ts). So the observer is
-   * disconnected for a while, and the whole page is rescanned afterwards. Text may have changed
-   * unseen meanwhile, so nothing scanned before is trusted; unchanged numbers keep their marks.
+   * disconnected for a while, and the whole page is rescanned afterwards. Text that changed unseen
+   * meanwhile is found by comparing it with the text it was scanned with (MarkStore.wasScanned);
+   * unchanged text is not detected again.
    */
   private pauseForFlood(): void {
     if (this.floodTimer !== undefined || this.destroyed) return;
@@ -340,7 +341,6 @@ export class Session {
     this.recordsInWindow = 0;
     this.mutations.observe(this.doc, { childList: true, characterData: true, subtree: true });
     for (const root of this.scanner.openShadowRoots()) this.mutations.observe(root, { childList: true, characterData: true, subtree: true });
-    this.marks.forgetScans();
     if (!this.runner.busy) this.startBatch();
     this.floodRescanBusyStart = this.runner.stats.busyMs;
     this.rescan();
@@ -462,7 +462,7 @@ export class Session {
 
   /** The client rect of `mark` in `node` that contains the point (or the last one when no point). */
   private markRect(node: Text, mark: Mark, x?: number, y?: number): DOMRect | undefined {
-    if (!this.marks.wasScanned(node)) return undefined; // changed since; a rescan is queued
+    if (!this.marks.wasScanned(node, node.data)) return undefined; // changed since; a rescan is queued
     const range = this.doc.createRange();
     try {
       range.setStart(node, mark.start);
