@@ -70,6 +70,24 @@ const popupBuild: InlineConfig = {
 };
 
 /**
+ * The phone engine the content script imports on demand (src/content/phone-engine.ts): an ES
+ * module of its own, so libphonenumber-js's code is not compiled in every frame of every page.
+ */
+const phoneEngineBuild: InlineConfig = {
+  configFile: false,
+  root: resolve(here, 'src'),
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: resolve(here, 'dist'),
+    emptyOutDir: false,
+    target: 'chrome120',
+    sourcemap: false,
+    lib: { entry: resolve(here, 'src/content/phone-engine.ts'), formats: ['es'], fileName: () => 'content/phone-engine.js' },
+  },
+};
+
+/**
  * Runs the popup build after the extension's. vite-plugin-web-extension loads this config again
  * for each of its own child builds (and marks them with this variable); only the outer build may
  * start the popup's.
@@ -83,7 +101,9 @@ function popupOnItsOwn(): Plugin {
       failed = error != null;
     },
     async closeBundle() {
-      if (!failed) await build(popupBuild);
+      if (failed) return;
+      await build(popupBuild);
+      await build(phoneEngineBuild);
     },
   };
 }

@@ -13,7 +13,7 @@ import type { ContentConfig, Reply } from '../shared/messages';
 import { isContentConfig, MAX_SELECTION_CHARS, readBackgroundMessage, type SelectionReply } from './protocol';
 import { Session } from './session';
 import type { CallTarget } from './links';
-import { loadPhoneMetadata } from './phone-metadata';
+import { loadPhoneEngine } from './phone-metadata';
 
 const CONFIG_ATTEMPTS = 3;
 /** A frame without focus answers "what is selected?" a little later, so the focused frame wins. */
@@ -98,7 +98,7 @@ class ClickToCall {
       startCall: (target) => this.startCall(target),
       alive: () => this.alive(),
       onDead: () => this.teardown(),
-      loadMetadata: () => loadPhoneMetadata((path) => this.runtime.getURL(path)),
+      loadMetadata: () => loadPhoneEngine({ resourceUrl: (path) => this.runtime.getURL(path) }),
     });
     this.session.start();
   }

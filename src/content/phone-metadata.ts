@@ -1,30 +1,48 @@
 /**
- * Loads libphonenumber-js's metadata into the content script the first time a page needs it
- * (see detect/metadata.ts for why it is not bundled). The file is web-accessible only through
- * the per-session dynamic URL (`use_dynamic_url`), so pages cannot probe for the extension with
- * it, and the fetch does not show in the page's resource timing.
+ * Loads the phone engine into the content script the first time a page needs it (see
+ * detect/engine.ts for why it is not bundled): libphonenumber-js's code as an ES module and its
+ * metadata as JSON, fetched in parallel. Both are web-accessible only through the per-session
+ * dynamic URL (`use_dynamic_url`), so pages cannot probe for the extension with them; they run and
+ * load in this isolated world, not the page's, and do not show in the page's resource timing.
  */
-import { hasPhoneMetadata, installPhoneMetadata, looksLikePhoneMetadata } from './detect';
+import { hasPhoneEngine, installPhoneEngine, type PhoneEngine } from './detect';
 
 export const PHONE_METADATA_PATH = 'content/phone-metadata.json';
+export const PHONE_ENGINE_PATH = 'content/phone-engine.js';
+
+export interface EngineModule {
+  createPhoneEngine(metadata: unknown): PhoneEngine | null;
+}
+
+export interface EngineSources {
+  resourceUrl(path: string): string;
+  fetchResource?: typeof fetch;
+  importModule?: (url: string) => Promise<EngineModule>;
+}
 
 /** A page that keeps needing it gets a few tries, not a fetch per mutation. */
 const MAX_ATTEMPTS = 3;
 let loading: Promise<boolean> | undefined;
 let attempts = 0;
 
-/** Resolves true once the metadata is installed; false if it cannot be (extension gone, bad file). */
-export function loadPhoneMetadata(resourceUrl: (path: string) => string, fetchResource: typeof fetch = fetch): Promise<boolean> {
-  if (hasPhoneMetadata()) return Promise.resolve(true);
+const importEngine = (url: string) => import(/* @vite-ignore */ url) as Promise<EngineModule>;
+
+/** Resolves true once the engine is installed; false if it cannot be (extension gone, bad file). */
+export function loadPhoneEngine(sources: EngineSources): Promise<boolean> {
+  if (hasPhoneEngine()) return Promise.resolve(true);
   if (!loading && attempts >= MAX_ATTEMPTS) return Promise.resolve(false);
   loading ??= (async () => {
     attempts++;
+    const fetchResource = sources.fetchResource ?? fetch;
+    const importModule = sources.importModule ?? importEngine;
     try {
-      const response = await fetchResource(resourceUrl(PHONE_METADATA_PATH));
-      if (!response.ok) return false;
-      const json: unknown = await response.json();
-      if (!looksLikePhoneMetadata(json)) return false;
-      installPhoneMetadata(json);
+      const [metadata, module] = await Promise.all([
+        fetchResource(sources.resourceUrl(PHONE_METADATA_PATH)).then((response) => (response.ok ? (response.json() as Promise<unknown>) : null)),
+        importModule(sources.resourceUrl(PHONE_ENGINE_PATH)),
+      ]);
+      const engine = metadata === null ? null : module.createPhoneEngine(metadata);
+      if (!engine) return false;
+      installPhoneEngine(engine);
       return true;
     } catch {
       return false;

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { afterAll, describe, expect, it } from 'vitest';
-import metadata from 'libphonenumber-js/metadata.max.json';
-import { installPhoneMetadata } from './detect';
-import { uninstallPhoneMetadataForTests } from './detect/metadata';
+import { installPhoneEngine } from './detect';
+import { uninstallPhoneEngineForTests } from './detect/engine';
+import { bundledPhoneEngine } from './detect/with-metadata';
 import { MarkStore, type Mark } from './marks';
 import { Scanner } from './scanner';
 
@@ -38,8 +38,8 @@ function setUp(html: string) {
 }
 
 describe('Scanner and the lazily loaded phone metadata', () => {
-  uninstallPhoneMetadataForTests();
-  afterAll(() => installPhoneMetadata(metadata));
+  uninstallPhoneEngineForTests();
+  afterAll(() => installPhoneEngine(bundledPhoneEngine));
 
   it('never asks for the metadata on a page without phone candidates', () => {
     const { scanner, requests } = setUp('<p>Opening hours 9:00–17:00</p><p>Since 1998</p><p>Mail <a href="mailto:a@example.com">us</a></p>');
@@ -57,19 +57,19 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     expect(requests()).toBeGreaterThan(0);
     expect(scanner.work(Infinity)).toBe(false); // nothing to do without it
     expect(dials()).toEqual([]);
-    installPhoneMetadata(metadata);
+    installPhoneEngine(bundledPhoneEngine);
     expect(scanner.waitingForMetadata).toBe(false);
     scanner.work(Infinity);
     expect(dials()).toEqual(['+14155550101', '+14155550102', '+14155550103']);
   });
 
   it('works through the set-aside text in slices when the deadline is short', () => {
-    uninstallPhoneMetadataForTests();
+    uninstallPhoneEngineForTests();
     const rows = Array.from({ length: 200 }, (_, i) => `<p>Call 415-555-${String(1000 + i)}</p>`).join('');
     const { scanner, dials } = setUp(rows);
     scanner.enqueueDocument();
     scanner.work(Infinity);
-    installPhoneMetadata(metadata);
+    installPhoneEngine(bundledPhoneEngine);
     let slices = 0;
     while (scanner.work(performance.now() - 1)) slices++; // every slice is already past its deadline
     expect(slices).toBeGreaterThan(5);
@@ -77,7 +77,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
   });
 
   it('asks for it when the page has a tel: link, even with no number in the text', () => {
-    uninstallPhoneMetadataForTests();
+    uninstallPhoneEngineForTests();
     const { scanner, requests } = setUp('<p><a href="tel:+14155550101">Call us</a></p>');
     scanner.enqueueDocument();
     scanner.work(Infinity);
@@ -85,12 +85,12 @@ describe('Scanner and the lazily loaded phone metadata', () => {
   });
 
   it('a paused text node removed meanwhile is skipped, the rest is scanned', () => {
-    uninstallPhoneMetadataForTests();
+    uninstallPhoneEngineForTests();
     const { scanner, dials } = setUp('<p id="gone">Call 415-555-0101</p><p>or 415-555-0102</p>');
     scanner.enqueueDocument();
     scanner.work(Infinity);
     document.getElementById('gone')!.remove();
-    installPhoneMetadata(metadata);
+    installPhoneEngine(bundledPhoneEngine);
     scanner.work(Infinity);
     expect(dials()).toEqual(['+14155550102']);
   });

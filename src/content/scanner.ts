@@ -6,7 +6,7 @@
  * (scripts, editors, form fields, SVG, …) and to find open shadow roots in the same pass; each
  * text node goes through a cheap prefilter before the detector. Results go to the MarkStore.
  */
-import { detect, hasPhoneMetadata, MetadataNotLoaded, type CountryCode, type Detection } from './detect';
+import { detect, hasPhoneEngine, MetadataNotLoaded, type CountryCode, type Detection } from './detect';
 import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
 import { CALL_LINK_SCHEME, mayContainCallable, skipElement } from './node-filter';
@@ -105,7 +105,7 @@ export class Scanner {
 
   /** True while text set aside waits for the phone metadata (the scan is not done yet). */
   get waitingForMetadata(): boolean {
-    return this.deferredHead < this.deferred.length && !hasPhoneMetadata();
+    return this.deferredHead < this.deferred.length && !hasPhoneEngine();
   }
 
   enqueue(node: Node): void {
@@ -136,7 +136,7 @@ export class Scanner {
       this.sweepNeeded = false;
       marks.sweep();
     }
-    if (this.deferredHead < this.deferred.length && hasPhoneMetadata() && !this.scanDeferred(deadline)) return true;
+    if (this.deferredHead < this.deferred.length && hasPhoneEngine() && !this.scanDeferred(deadline)) return true;
     while (this.head < this.jobs.length) {
       const job = this.jobs[this.head]!;
       const finished = job.kind === 'walk' ? this.walk(job, deadline) : this.chunk(job, deadline);
@@ -149,7 +149,7 @@ export class Scanner {
     if (this.head >= this.jobs.length) {
       this.jobs = [];
       this.head = 0;
-      return this.sweepNeeded || (this.deferredHead < this.deferred.length && hasPhoneMetadata());
+      return this.sweepNeeded || (this.deferredHead < this.deferred.length && hasPhoneEngine());
     }
     if (this.head > 1024) {
       this.jobs = this.jobs.slice(this.head);
@@ -200,7 +200,7 @@ export class Scanner {
         if (skipElement(element, own)) {
           job.skipSubtree = true;
           // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
-          if (!hasPhoneMetadata() && element.localName === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
+          if (!hasPhoneEngine() && element.localName === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
         } else {
           const shadow = element.shadowRoot;
           if (shadow) this.addShadowRoot(shadow);
@@ -231,7 +231,7 @@ export class Scanner {
 
   /** Once one text needed the metadata, the next candidates wait for it without trying. */
   private get deferring(): boolean {
-    return this.deferredHead < this.deferred.length && !hasPhoneMetadata();
+    return this.deferredHead < this.deferred.length && !hasPhoneEngine();
   }
 
   private scanText(node: Text): void {

@@ -5,10 +5,9 @@ import { isKnownCountry } from './phone';
 import { phoneMetadata } from './metadata';
 import { readSipUri, readTelUri } from './sip';
 
-export interface DialableOptions {
-  /** Domain appended to a bare user name (`bob` → `sip:bob@<sipDomain>`). */
-  sipDomain?: string;
-}
+import type { DialableOptions } from './engine';
+
+export type { DialableOptions };
 
 /** Phone keypad digit of an upper-case letter (vanity numbers: 1-800-FLOWERS). */
 function keypad(letter: string): string {

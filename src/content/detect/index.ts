@@ -4,13 +4,21 @@
  */
 import type { CountryCode, DetectOptions, Detection } from './types';
 import { Scanner } from './scan';
-import { isKnownCountry } from './phone';
-import { hasPhoneMetadata } from './metadata';
+import { hasPhoneEngine, phoneEngine, type DialableOptions } from './engine';
+import type { DialableResult } from './types';
 
 export type { CountryCode, DetectOptions, Detection, DetectedKind, DialableResult } from './types';
-export { parseDialable, type DialableOptions } from './dialable';
-export { defaultCountryFromLocale } from './locale';
-export { MetadataNotLoaded, hasPhoneMetadata, installPhoneMetadata, looksLikePhoneMetadata } from './metadata';
+export type { DialableOptions, PhoneEngine } from './engine';
+export { MetadataNotLoaded, hasPhoneEngine, installPhoneEngine } from './engine';
+export { looksLikePhoneMetadata } from './metadata';
+
+/**
+ * Reads what a user typed or selected (a number in any notation, a sip:/sips:/tel: URI, user@host
+ * or a bare name) into something to dial: see dialable.ts, which the installed engine runs.
+ */
+export function parseDialable(input: string, country: CountryCode, options?: DialableOptions): DialableResult {
+  return phoneEngine().parseDialable(input, country, options);
+}
 
 /**
  * Finds valid phone numbers (national and international notation, `tel:` URIs, with
@@ -30,8 +38,8 @@ let lastCountry = '';
  */
 export function knownCountry(country: string): CountryCode {
   if (country === lastCountry) return country as CountryCode;
-  if (!hasPhoneMetadata()) return /^[A-Z]{2}$/.test(country) ? (country as CountryCode) : 'US';
-  if (!isKnownCountry(country)) return 'US';
+  if (!hasPhoneEngine()) return /^[A-Z]{2}$/.test(country) ? (country as CountryCode) : 'US';
+  if (!phoneEngine().isKnownCountry(country)) return 'US';
   lastCountry = country;
   return country;
 }

@@ -30,7 +30,7 @@ export function hasPhoneMetadata(): boolean {
 }
 
 /** One instance, thrown again and again: a new Error per candidate would capture a stack each time. */
-const NOT_LOADED = new MetadataNotLoaded();
+export const NOT_LOADED = new MetadataNotLoaded();
 
 export function phoneMetadata(): MetadataJson {
   if (!installed) throw NOT_LOADED;

@@ -28,7 +28,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js/core';
 import type { Detection } from './types';
-import { validateDigits, type ValidNumber } from './phone';
+import { phoneEngine, type EngineNumber as ValidNumber } from './engine';
 import { readSipUri, readTelUri } from './sip';
 import { contextBefore } from './context';
 import {
@@ -568,7 +568,7 @@ export class Scanner {
       const tel = readTelUri(text, s);
       if (!tel) return i + 1;
       const plus = tel.number.startsWith('+');
-      const v = validateDigits(plus ? tel.number.slice(1) : tel.number, plus, this.country);
+      const v = phoneEngine().validateDigits(plus ? tel.number.slice(1) : tel.number, plus, this.country);
       if (!v) return i + 1;
       this.pushPhone(s, tel.end, v, tel.extension);
       return tel.end;
@@ -630,7 +630,7 @@ export class Scanner {
       // 1700000000 / 1700000000123: a Unix timestamp unless labelled as a phone number
       if (!contextBefore(text, ci === 0 ? this.rs : gStart[fg]!).phone) return null;
     }
-    return validateDigits(s, candPlus, this.country);
+    return phoneEngine().validateDigits(s, candPlus, this.country);
   }
 
   /** The longest valid chain of unbarred chunks from ci. */
