@@ -1,4 +1,4 @@
-import { build, defineConfig, type InlineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type BuildEnvironmentOptions, type InlineConfig, type Plugin, type PluginOption } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import webExtension from 'vite-plugin-web-extension';
 import { readFileSync } from 'node:fs';
@@ -44,16 +44,20 @@ const POPUP_PAGE = 'popup/index.html';
  * one file each is what lets an active call show within 100 ms of the click (bench/popup.ts).
  * The price is a second copy of the lazily loaded dial tools in dist/popup/.
  */
-const popupBuild: InlineConfig = {
-  configFile: false,
-  root: resolve(here, 'src'),
-  publicDir: false,
-  logLevel: 'warn',
-  build: {
-    outDir: resolve(here, 'dist'),
-    emptyOutDir: false,
-    target: 'chrome120',
-    sourcemap: false,
+/** A build of its own into dist/, run after the extension's (see afterTheExtension). */
+function separateBuild(options: BuildEnvironmentOptions, plugins: PluginOption[] = []): InlineConfig {
+  return {
+    configFile: false,
+    root: resolve(here, 'src'),
+    publicDir: false,
+    logLevel: 'warn',
+    build: { outDir: resolve(here, 'dist'), emptyOutDir: false, target: 'chrome120', sourcemap: false, ...options },
+    plugins,
+  };
+}
+
+const popupBuild = separateBuild(
+  {
     // Every Chrome the manifest allows supports <link rel=modulepreload>.
     modulePreload: { polyfill: false },
     rollupOptions: {
@@ -66,33 +70,23 @@ const popupBuild: InlineConfig = {
       },
     },
   },
-  plugins: [svelte({ configFile: resolve(here, 'svelte.config.js') })],
-};
+  [svelte({ configFile: resolve(here, 'svelte.config.js') })],
+);
 
 /**
  * The phone engine the content script imports on demand (src/content/phone-engine.ts): an ES
  * module of its own, so libphonenumber-js's code is not compiled in every frame of every page.
  */
-const phoneEngineBuild: InlineConfig = {
-  configFile: false,
-  root: resolve(here, 'src'),
-  publicDir: false,
-  logLevel: 'warn',
-  build: {
-    outDir: resolve(here, 'dist'),
-    emptyOutDir: false,
-    target: 'chrome120',
-    sourcemap: false,
-    lib: { entry: resolve(here, 'src/content/phone-engine.ts'), formats: ['es'], fileName: () => 'content/phone-engine.js' },
-  },
-};
+const phoneEngineBuild = separateBuild({
+  lib: { entry: resolve(here, 'src/content/phone-engine.ts'), formats: ['es'], fileName: () => 'content/phone-engine.js' },
+});
 
 /**
- * Runs the popup build after the extension's. vite-plugin-web-extension loads this config again
- * for each of its own child builds (and marks them with this variable); only the outer build may
- * start the popup's.
+ * Runs the popup's and the phone engine's builds after the extension's. vite-plugin-web-extension
+ * loads this config again for each of its own child builds (and marks them with this variable);
+ * only the outer build may start them.
  */
-function popupOnItsOwn(): Plugin {
+function afterTheExtension(): Plugin {
   let failed = false;
   return {
     name: 'kandy-popup-on-its-own',
@@ -127,7 +121,7 @@ export default defineConfig({
         const manifest = JSON.parse(readFileSync(resolve(here, 'manifest.json'), 'utf8')) as { action: Record<string, unknown> } & Record<string, unknown>;
         manifest.version = packageVersion;
         if (process.env.EXTENSION_KEY) manifest.key = process.env.EXTENSION_KEY;
-        // Kept out of the shared multi-page build (see popupOnItsOwn) and put back below.
+        // Kept out of the shared multi-page build (see afterTheExtension) and put back below.
         delete manifest.action.default_popup;
         return manifest;
       },
@@ -137,6 +131,6 @@ export default defineConfig({
       disableAutoLaunch: true,
       skipManifestValidation: true,
     }),
-    popupOnItsOwn(),
+    afterTheExtension(),
   ],
 });
