@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterAll, describe, expect, it } from 'vitest';
-import { installPhoneEngine } from './detect';
+import { detect, installPhoneEngine } from './detect';
 import { uninstallPhoneEngineForTests } from './detect/engine';
 import { bundledPhoneEngine } from './detect/with-metadata';
 import { MarkStore, type Mark } from './marks';
@@ -34,7 +34,7 @@ function setUp(html: string) {
     now: () => performance.now(),
   });
   const dials = () => [...found.values()].flat().map((mark) => mark.dial);
-  return { scanner, dials, requests: () => metadataRequests };
+  return { scanner, dials, marks: () => [...found.values()].flat(), requests: () => metadataRequests };
 }
 
 describe('Scanner and the lazily loaded phone metadata', () => {
@@ -93,5 +93,21 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     installPhoneEngine(bundledPhoneEngine);
     scanner.work(Infinity);
     expect(dials()).toEqual(['+14155550102']);
+  });
+
+  it('keeps four fields per number and formats the display only when it is read', () => {
+    installPhoneEngine(bundledPhoneEngine);
+    const { scanner, marks } = setUp('<p>Call +1 415-555-0101 x 204 or sip:Alice@Example.com;transport=tls</p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    const found = marks();
+    expect(found.map((mark) => [mark.dial, mark.display])).toEqual([
+      ['+14155550101;ext=204', '+1 415 555 0101 ext. 204'],
+      ['sip:Alice@example.com;transport=tls', 'Alice@example.com'],
+    ]);
+    // the same as the detector's own display strings
+    const text = document.body.textContent!;
+    expect(found.map((mark) => mark.display)).toEqual(detect(text, { defaultCountry: 'US' }).map((detection) => detection.display));
+    expect(Object.keys(found[0]!).sort()).toEqual(['dial', 'end', 'kind', 'start']);
   });
 });

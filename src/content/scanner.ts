@@ -6,7 +6,8 @@
  * (scripts, editors, form fields, SVG, …) and to find open shadow roots in the same pass; each
  * text node goes through a cheap prefilter before the detector. Results go to the MarkStore.
  */
-import { detect, hasPhoneEngine, MetadataNotLoaded, type CountryCode, type Detection } from './detect';
+import { detect, hasPhoneEngine, MetadataNotLoaded, parseDialable, type CountryCode, type Detection } from './detect';
+import { readSipUri } from './detect/sip';
 import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
 import { CALL_LINK_SCHEME, mayContainCallable, skipElement } from './node-filter';
@@ -57,11 +58,28 @@ export interface ScannerOptions {
 }
 
 /**
- * A detection is kept as the mark itself: its `display` is formatted only when read (the call
- * button's label, the number list), never for the thousands of numbers nobody points at.
+ * What is kept per number found: four fields, nothing else retained (a big table holds
+ * thousands). The display string is worked out from the dial string only when read, for the
+ * call button's label or the number list, never for the numbers nobody points at.
  */
+class PageMark implements Mark {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly kind: Mark['kind'],
+    readonly dial: string,
+  ) {}
+
+  get display(): string {
+    if (this.kind === 'sip') return readSipUri(this.dial, 0)?.display ?? this.dial;
+    // a phone mark exists only once the phone engine is loaded; its dial is E.164 (;ext=…)
+    const parsed = parseDialable(`tel:${this.dial}`, 'US');
+    return parsed.ok ? parsed.display : this.dial;
+  }
+}
+
 export function toMark(detection: Detection): Mark {
-  return detection;
+  return new PageMark(detection.start, detection.end, detection.kind, detection.dial);
 }
 
 /** The element an IntersectionObserver watches for a text node: its parent, or its shadow host. */
