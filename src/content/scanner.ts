@@ -247,11 +247,6 @@ export class Scanner {
     this.options.needMetadata();
   }
 
-  /** Once one text needed the metadata, the next candidates wait for it without trying. */
-  private get deferring(): boolean {
-    return this.deferredHead < this.deferred.length && !hasPhoneEngine();
-  }
-
   private scanText(node: Text): void {
     const { marks } = this.options;
     const data = node.data;
@@ -264,7 +259,8 @@ export class Scanner {
       this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
       return;
     }
-    if (this.deferring) {
+    // once one text needed the engine, the next candidates wait for it without trying
+    if (this.waitingForMetadata) {
       this.deferred.push(node);
       return;
     }

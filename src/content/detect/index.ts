@@ -10,7 +10,6 @@ import type { DialableResult } from './types';
 export type { CountryCode, DetectOptions, Detection, DetectedKind, DialableResult } from './types';
 export type { DialableOptions, PhoneEngine } from './engine';
 export { MetadataNotLoaded, hasPhoneEngine, installPhoneEngine } from './engine';
-export { looksLikePhoneMetadata } from './metadata';
 
 /**
  * Reads what a user typed or selected (a number in any notation, a sip:/sips:/tel: URI, user@host

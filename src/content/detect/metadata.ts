@@ -25,10 +25,6 @@ export function installPhoneMetadata(metadata: MetadataJson): void {
   for (const reset of resetters) reset();
 }
 
-export function hasPhoneMetadata(): boolean {
-  return installed !== null;
-}
-
 /** One instance, thrown again and again: a new Error per candidate would capture a stack each time. */
 export const NOT_LOADED = new MetadataNotLoaded();
 
@@ -40,12 +36,6 @@ export function phoneMetadata(): MetadataJson {
 /** Caches derived from the metadata register here, so installing another copy starts them afresh. */
 export function onMetadataInstalled(reset: () => void): void {
   resetters.push(reset);
-}
-
-/** Forgets the installed metadata (tests of the lazy path). */
-export function uninstallPhoneMetadataForTests(): void {
-  installed = null;
-  for (const reset of resetters) reset();
 }
 
 /** A plausible shape check for metadata read from a file, before anything relies on it. */
