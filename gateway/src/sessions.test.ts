@@ -52,6 +52,21 @@ describe('call sessions', () => {
     return sessionId;
   }
 
+  it('holds the caller\'s notifications back just after creating a call, then delivers them in order', async () => {
+    // On loopback the callee rings and answers within milliseconds; the caller's SDK drops events
+    // for a session whose creation response it has not read yet.
+    const { c } = await setup();
+    const [alice, bob] = c as [FakeClient, FakeClient];
+    const started = Date.now();
+    const sessionId = await invite(alice, bob);
+    await bob.api('PUT', 'webrtcsignaling', `/sessions/${sessionId}/status`, { wrtcsSessionStatus: { status: 'Ringing' } });
+    await bob.api('PUT', 'webrtcsignaling', `/sessions/${sessionId}/answer`, { wrtcsAnswer: { clientCorrelator: bob.clientCorrelator, sdp: SDP_B } });
+    await alice.event('Ringing', sessionId);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    const acceptance = await alice.nextNotification('wrtcsAcceptanceNotification', (body) => sessionIdOf(body) === sessionId);
+    expect(acceptance.answer).toEqual({ sdp: SDP_B });
+  });
+
   it('runs a whole call: invite, ring, answer, audit, re-offer both ways, hang up', async () => {
     const { g, c } = await setup();
     const [alice, bob] = c as [FakeClient, FakeClient];

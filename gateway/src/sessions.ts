@@ -35,6 +35,8 @@ export interface LocalParty {
 }
 export type SessionState = 'initiated' | 'ringing' | 'connected' | 'ended';
 
+/** How long after creating a session its caller's notifications are held back (see deliver()). */
+const CALLER_SETTLE_MS = 150;
 const STATUS_NAME: Record<SessionState, string> = { initiated: 'Initiated', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
 
 export interface Party {
@@ -50,6 +52,8 @@ export interface Party {
 
 interface Session {
   readonly id: string;
+  /** Notifications for the caller held back just after creation (see deliver()). */
+  callerBacklog?: { party: Party; type: string; fields: Record<string, unknown> }[];
   /** Swapped by a blind transfer (see transfer()). */
   caller: Party;
   callee: Party;
@@ -526,6 +530,28 @@ export class SessionManager {
 
   /** Sends a session notification to a party's device (or all of their call channels while unbound). */
   private deliver(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
+    // The caller's SDK matches a session's notifications only once it has read the response that
+    // created it. On loopback the callee can ring within milliseconds, and a "Ringing" that
+    // overtook that response was dropped by the SDK ("session … not found"), leaving the call
+    // "Initiated". Across a real network the response comes first; so does it here.
+    if (party === session.caller && (session.callerBacklog || this.now() < session.createdAt + CALLER_SETTLE_MS)) {
+      if (!session.callerBacklog) {
+        session.callerBacklog = [];
+        setTimeout(() => this.flushCallerBacklog(session), Math.max(0, session.createdAt + CALLER_SETTLE_MS - this.now()));
+      }
+      session.callerBacklog.push({ party, type, fields });
+      return;
+    }
+    this.deliverNow(session, party, type, fields);
+  }
+
+  private flushCallerBacklog(session: Session): void {
+    const backlog = session.callerBacklog ?? [];
+    session.callerBacklog = undefined;
+    for (const { party, type, fields } of backlog) this.deliverNow(session, party, type, fields);
+  }
+
+  private deliverNow(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
     const local = this.localParties.get(party.user.username);
     if (local) {
       // Asynchronously, as over a socket: the local party's replies re-enter this manager.
