@@ -180,18 +180,38 @@ describe('gateway + real Kandy SDK in Chromium', { timeout: 240_000 }, () => {
 
   it('websocket dropped by the gateway: the SDK reconnects, queued notifications arrive, calls work', { timeout: TEST_TIMEOUT_MS }, async () => {
     const connectsBefore = new Map(gateway.channels().map((channel) => [channel.id, channel.connects]));
-    gateway.dropWebSockets();
-    assert.ok(gateway.channels().every((channel) => !channel.connected), 'all sockets dropped');
-
-    // Dial at once: bob's invitation is queued by the gateway until his SDK reconnects.
-    const call = await connected(alice, bob, 'bob');
+    // Reconnects wait until bob's invitation is queued: otherwise an SDK whose ping timer fires
+    // before alice's call is created reconnects first, and nothing needs to queue.
+    const releaseUpgrades = gateway.holdWebSocketUpgrades();
+    let call: { callId: string; incoming: string };
+    try {
+      gateway.dropWebSockets();
+      assert.ok(gateway.channels().every((channel) => !channel.connected), 'all sockets dropped');
+      const since = await bob.lastSeq();
+      const callId = await alice.make('bob');
+      await waitUntil(
+        () => gatewayLog.some((entry) => entry.event === 'notify.queued' && entry.user === 'bob' && entry.type === 'wrtcsSessionInvitationNotification'),
+        "bob's invitation to wait in the queue",
+        STEP_TIMEOUT_MS,
+        gatewayTail,
+      );
+      releaseUpgrades();
+      const incoming = await bob.waitForIncomingCall(since, STEP_TIMEOUT_MS);
+      call = { callId, incoming };
+    } finally {
+      releaseUpgrades();
+    }
+    await bob.waitForCallState(call.incoming, 'Ringing', STEP_TIMEOUT_MS);
+    await alice.waitForCallState(call.callId, 'Ringing', STEP_TIMEOUT_MS);
+    await bob.answer(call.incoming);
+    await bob.waitForCallState(call.incoming, 'Connected', STEP_TIMEOUT_MS);
+    await alice.waitForCallState(call.callId, 'Connected', STEP_TIMEOUT_MS);
     await waitUntil(
       () => gateway.channels().every((channel) => channel.connected && channel.connects > (connectsBefore.get(channel.id) ?? 0)),
       'every SDK to reconnect to its existing channel',
       STEP_TIMEOUT_MS,
       () => JSON.stringify(gateway.channels()),
     );
-    assert.ok(gatewayLog.some((entry) => entry.event === 'notify.queued' && entry.user === 'bob'), 'the invitation waited in the queue');
     assert.equal(gateway.channels().length, 3, 'no new channels: the SDK reused its channel URL');
     await alice.waitForAudioBytes(call.callId, 0);
     if (process.env.E2E_VERBOSE) {

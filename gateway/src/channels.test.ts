@@ -114,6 +114,21 @@ describe('notification channels and websockets', () => {
     await alice.event('Ringing', sessionId);
   });
 
+  it('holds websocket upgrades until released, and then connects them', async () => {
+    const g = await start();
+    const alice = await connect(g, 'alice');
+    g.dropWebSockets();
+    const release = g.holdWebSocketUpgrades();
+    let opened = false;
+    const reconnect = alice.openSocket().then(() => (opened = true));
+    await sleep(150);
+    expect(opened).toBe(false);
+    expect(g.channels()[0]?.connected).toBe(false);
+    release();
+    await reconnect;
+    expect(g.channels()[0]).toMatchObject({ connected: true, connects: 2 });
+  });
+
   it('deletes channels on request: socket closed, subscription gone, calls to that user refused', async () => {
     const g = await start();
     const alice = await connect(g, 'alice');

@@ -90,6 +90,11 @@ export interface Gateway {
   close(): Promise<void>;
   /** Terminates every websocket server-side; channels, subscriptions and queued notifications stay. */
   dropWebSockets(): void;
+  /**
+   * Websocket upgrades wait until the returned function is called: a reconnect that is slow to get
+   * through, so a test can be sure notifications queue while a client is away.
+   */
+  holdWebSocketUpgrades(): () => void;
   /** Every access token issued so far expires now (refresh tokens stay valid). */
   expireAllTokens(): void;
   /** Simulated outage: new HTTP requests and websocket upgrades get 503 while on. */
@@ -221,7 +226,8 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
   const maxBodyBytes = positive('maxBodyBytes', config.maxBodyBytes);
   const server = createServer({ key: tls.key, cert: tls.cert });
   server.on('request', createRequestListener({ router, tokens, log, maxBodyBytes, isRefusing: () => refusing }));
-  const upgrades = createUpgradeHandler({ tokens, channels, log, maxPayloadBytes: maxBodyBytes, isRefusing: () => refusing });
+  let upgradeHold: Promise<void> | undefined;
+  const upgrades = createUpgradeHandler({ tokens, channels, log, maxPayloadBytes: maxBodyBytes, isRefusing: () => refusing, upgradeHold: () => upgradeHold });
   server.on('upgrade', upgrades.handle);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     log.debug('http.client-error', { code: error.code, message: error.message });
@@ -277,6 +283,17 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
     clientIds: [...directory.config.clients],
     close,
     dropWebSockets: () => void channels.dropSockets(),
+    holdWebSocketUpgrades: () => {
+      let release = (): void => undefined;
+      const hold = new Promise<void>((resolveHold) => (release = resolveHold));
+      upgradeHold = hold;
+      log.info('ws.upgrades-held');
+      return () => {
+        if (upgradeHold === hold) upgradeHold = undefined;
+        log.info('ws.upgrades-released');
+        release();
+      };
+    },
     expireAllTokens: () => {
       tokens.expireAll();
       log.info('auth.tokens.expired-all');

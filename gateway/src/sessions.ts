@@ -36,7 +36,7 @@ export interface LocalParty {
 export type SessionState = 'initiated' | 'ringing' | 'connected' | 'ended';
 
 /** How long after creating a session its caller's notifications are held back (see deliver()). */
-const CALLER_SETTLE_MS = 150;
+const CALLER_SETTLE_MS = 400;
 const STATUS_NAME: Record<SessionState, string> = { initiated: 'Initiated', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
 
 export interface Party {

@@ -16,6 +16,8 @@ export interface UpgradeDeps {
   log: Logger;
   maxPayloadBytes: number;
   isRefusing: () => boolean;
+  /** While set, upgrades wait for it before being handled (see Gateway.holdWebSocketUpgrades). */
+  upgradeHold?: () => Promise<void> | undefined;
 }
 
 function safeDecode(text: string): string {
@@ -42,9 +44,23 @@ function reject(socket: Duplex, error: GatewayError): void {
 
 export function createUpgradeHandler(deps: UpgradeDeps): { handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxPayloadBytes, perMessageDeflate: false });
+  const heldSockets = new Set<Duplex>();
 
   const handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    const hold = deps.upgradeHold?.();
+    if (hold) {
+      heldSockets.add(socket);
+      void hold.then(() => {
+        heldSockets.delete(socket);
+        if (!socket.destroyed) handleNow(req, socket, head);
+      });
+      return;
+    }
+    handleNow(req, socket, head);
+  };
+
+  const handleNow = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'https://gateway.invalid');
@@ -70,5 +86,10 @@ export function createUpgradeHandler(deps: UpgradeDeps): { handle: (req: Incomin
     }
   };
 
-  return { handle, close: () => wss.close() };
+  const close = (): void => {
+    for (const socket of heldSockets) socket.destroy();
+    heldSockets.clear();
+    wss.close();
+  };
+  return { handle, close };
 }
