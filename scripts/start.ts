@@ -23,7 +23,7 @@
  *   CHROMIUM_PATH     default /usr/bin/chromium
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, relative, resolve, sep } from 'node:path';
@@ -197,6 +197,42 @@ async function serveDemo(port: number): Promise<{ url: string; server: Server }>
   return { url: `http://127.0.0.1:${actual}/`, server };
 }
 
+/** Ids of this machine's processes whose command line mentions `text` (Linux /proc; empty elsewhere). */
+function processIdsMentioning(text: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const ids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) ids.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ids;
+}
+
+/**
+ * Closing a context returns once the browser process has gone, but its zygotes and helpers can
+ * outlive it for a moment, and under load for longer: wait for them, then kill what is left.
+ */
+async function stopProcessesOf(profile: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (processIdsMentioning(profile).length > 0 && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  const leftovers = processIdsMentioning(profile);
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+  if (leftovers.length > 0) {
+    say(`Killed ${leftovers.length} Chromium process(es) still running 5 s after closing the browser.`);
+    while (processIdsMentioning(profile).length > 0 && Date.now() < deadline + 2000) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+}
+
 // ---- one demo user: a Chromium profile with the extension, signed in --------------------------------
 
 class DemoUser {
@@ -238,7 +274,10 @@ class DemoUser {
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
-    onCleanup(`${name}'s browser`, () => context.close());
+    onCleanup(`${name}'s browser`, async () => {
+      await context.close();
+      await stopProcessesOf(profile);
+    });
     const worker =
       context.serviceWorkers().find((candidate) => candidate.url().startsWith('chrome-extension://')) ??
       (await context.waitForEvent('serviceworker', { timeout: 30_000, predicate: (candidate) => candidate.url().startsWith('chrome-extension://') }));
