@@ -96,12 +96,16 @@ describe('echo line', () => {
     }, 'telephone-event packets at the echo line', 20_000);
     assert.ok(withTones.media.dtmfPacketsReceived > dtmfBefore);
 
-    // Hold and unhold are re-offers the echo line answers; audio resumes after unhold.
+    // Hold and unhold are re-offers the echo line answers; audio resumes after unhold. The update's
+    // response is slowed as on a real network, where it would still arrive before the far side's
+    // answer: the gateway must not let the answer overtake it (the SDK then forgot it was holding).
+    const undelayUpdates = gateway.delayResponses('session.update', 150);
     await intent({ kind: 'hold', callId: call.id });
     await alice.waitForState((state) => liveCall(state)?.phase === 'on-hold', 'alice on hold', 20_000);
     await waitFor(async () => (await echoCall((candidate) => candidate.sessionId === echoed.sessionId))?.offersAnswered === 2, 'the echo line to answer the hold', 20_000);
     await intent({ kind: 'unhold', callId: call.id });
     await alice.waitForState((state) => liveCall(state)?.phase === 'connected', 'alice off hold', 20_000);
+    undelayUpdates();
     const resumedFrom = (await media())?.bytesReceived ?? 0;
     await waitFor(async () => ((await media())?.bytesReceived ?? 0) > resumedFrom + 1000, 'echoed audio after unhold', 20_000);
     const afterUnhold = await echoCall((candidate) => candidate.sessionId === echoed.sessionId);

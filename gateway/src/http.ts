@@ -72,6 +72,10 @@ export class Router {
     return this;
   }
 
+  names(): string[] {
+    return this.routes.map((route) => route.name);
+  }
+
   match(method: string, path: string): RouteMatch {
     const allowed = new Set<string>();
     for (const route of this.routes) {
@@ -106,6 +110,8 @@ export interface HttpDeps {
   maxBodyBytes: number;
   /** Simulated outage: every request gets 503. */
   isRefusing: () => boolean;
+  /** Test hook: how long a route's response waits after its handler ran (a slow network back to the client). */
+  responseDelayMs?: (routeName: string) => number;
 }
 
 class BodyTooLarge extends Error {}
@@ -259,7 +265,10 @@ export function createRequestListener(deps: HttpDeps): (req: IncomingMessage, re
         if (route.body === 'json') body = parseJson(raw);
         else if (route.body === 'form-or-json') body = parseFormOrJson(raw, req.headers['content-type'] ?? '');
 
-        return await route.handler({ method, path, url, params, body, grant, log, requestId });
+        const result = await route.handler({ method, path, url, params, body, grant, log, requestId });
+        const delayMs = deps.responseDelayMs?.(route.name) ?? 0;
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        return result;
       } catch (error) {
         if (req.destroyed && !(error instanceof GatewayError) && !(error instanceof OAuthError)) {
           log.debug('http.client-aborted', { method, path: redactPath(path), route: routeName });

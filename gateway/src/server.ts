@@ -95,6 +95,8 @@ export interface Gateway {
    * through, so a test can be sure notifications queue while a client is away.
    */
   holdWebSocketUpgrades(): () => void;
+  /** Responses of the named route (e.g. "session.update") leave this much later, until the returned function is called. */
+  delayResponses(routeName: string, ms: number): () => void;
   /** Every access token issued so far expires now (refresh tokens stay valid). */
   expireAllTokens(): void;
   /** Simulated outage: new HTTP requests and websocket upgrades get 503 while on. */
@@ -225,7 +227,8 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
 
   const maxBodyBytes = positive('maxBodyBytes', config.maxBodyBytes);
   const server = createServer({ key: tls.key, cert: tls.cert });
-  server.on('request', createRequestListener({ router, tokens, log, maxBodyBytes, isRefusing: () => refusing }));
+  const responseDelays = new Map<string, number>();
+  server.on('request', createRequestListener({ router, tokens, log, maxBodyBytes, isRefusing: () => refusing, responseDelayMs: (name) => responseDelays.get(name) ?? 0 }));
   let upgradeHold: Promise<void> | undefined;
   const upgrades = createUpgradeHandler({ tokens, channels, log, maxPayloadBytes: maxBodyBytes, isRefusing: () => refusing, upgradeHold: () => upgradeHold });
   server.on('upgrade', upgrades.handle);
@@ -292,6 +295,15 @@ export async function startGateway(options: Partial<GatewayOptions> = {}): Promi
         if (upgradeHold === hold) upgradeHold = undefined;
         log.info('ws.upgrades-released');
         release();
+      };
+    },
+    delayResponses: (routeName, ms) => {
+      if (!router.names().includes(routeName)) throw new Error(`no route named ${routeName}`);
+      responseDelays.set(routeName, ms);
+      log.info('http.responses-delayed', { route: routeName, ms });
+      return () => {
+        responseDelays.delete(routeName);
+        log.info('http.responses-undelayed', { route: routeName });
       };
     },
     expireAllTokens: () => {

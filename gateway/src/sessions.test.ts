@@ -67,6 +67,21 @@ describe('call sessions', () => {
     expect(acceptance.answer).toEqual({ sdp: SDP_B });
   });
 
+  it('holds a party\'s notifications back just after its re-offer, so the answer cannot overtake the update\'s response', async () => {
+    // An answer to a hold that the SDK read before the update's response left its call "On Hold"
+    // without the hold flag, and unhold was then refused.
+    const { c } = await setup();
+    const [alice, bob] = c as [FakeClient, FakeClient];
+    const sessionId = await connectCall(alice, bob);
+    const started = Date.now();
+    expect((await alice.api('PUT', 'webrtcsignaling', `/sessions/${sessionId}/update`, { wrtcsOffer: { sdp: `${SDP_A}a=inactive\r\n` } })).status).toBe(204);
+    await bob.nextNotification('wrtcsOfferNotification');
+    expect((await bob.api('PUT', 'webrtcsignaling', `/sessions/${sessionId}/answer`, { wrtcsAnswer: { sdp: `${SDP_B}a=inactive\r\n` } })).status).toBe(204);
+    const answer = await alice.nextNotification('wrtcsAnswerNotification');
+    expect(answer.answer).toEqual({ sdp: `${SDP_B}a=inactive\r\n` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
   it('runs a whole call: invite, ring, answer, audit, re-offer both ways, hang up', async () => {
     const { g, c } = await setup();
     const [alice, bob] = c as [FakeClient, FakeClient];

@@ -35,8 +35,8 @@ export interface LocalParty {
 }
 export type SessionState = 'initiated' | 'ringing' | 'connected' | 'ended';
 
-/** How long after creating a session its caller's notifications are held back (see deliver()). */
-const CALLER_SETTLE_MS = 400;
+/** How long a party's notifications are held back after it created a session or re-offered (see deliver()). */
+const SETTLE_MS = 400;
 const STATUS_NAME: Record<SessionState, string> = { initiated: 'Initiated', ringing: 'Ringing', connected: 'Connected', ended: 'Ended' };
 
 export interface Party {
@@ -52,8 +52,8 @@ export interface Party {
 
 interface Session {
   readonly id: string;
-  /** Notifications for the caller held back just after creation (see deliver()). */
-  callerBacklog?: { party: Party; type: string; fields: Record<string, unknown> }[];
+  /** Notifications held back for a party that has just made a request (see deliver()). */
+  readonly held: Map<Party, HeldNotifications>;
   /** Swapped by a blind transfer (see transfer()). */
   caller: Party;
   callee: Party;
@@ -70,6 +70,12 @@ interface Session {
   transfer: { step: 'awaiting-offer' | 'ringing'; by: string; dialed: string } | undefined;
   /** Users who left the session by transferring it: their late requests get "session has ended". */
   departed: string[];
+}
+
+interface HeldNotifications {
+  until: number;
+  queue: { type: string; fields: Record<string, unknown> }[];
+  timer: NodeJS.Timeout | undefined;
 }
 
 interface Tombstone {
@@ -184,8 +190,10 @@ export class SessionManager {
       log: this.log.child({ session: id }),
       transfer: undefined,
       departed: [],
+      held: new Map(),
     };
     this.sessions.set(id, session);
+    this.settle(session, session.caller);
     session.ringTimer = setTimeout(() => this.onRingTimeout(id), this.deps.options.ringTimeoutMs);
     session.ringTimer.unref();
     session.log.info('session.create', { user: callerUser.username, callee: callee.username, dialed: input.address, devices: calleeChannels.length });
@@ -280,6 +288,7 @@ export class SessionManager {
     session.reofferTimer = setTimeout(() => this.onReofferTimeout(id), this.deps.options.reofferTimeoutMs);
     session.reofferTimer.unref();
     session.log.info('session.reoffer', { user: username });
+    this.settle(session, party);
     this.deliver(session, this.other(session, party), 'wrtcsOfferNotification', { offer: { sdp } });
   }
 
@@ -401,6 +410,12 @@ export class SessionManager {
         { party: session.caller, eventType: 'SessionEnded' },
         { party: session.callee, eventType: session.state === 'connected' ? 'SessionEnded' : 'Cancelled' },
       ]);
+      // The sockets close next: nothing may wait for a settle timer.
+      for (const [party, held] of session.held) {
+        clearTimeout(held.timer);
+        held.until = 0;
+        for (const { type, fields } of held.queue.splice(0)) this.deliverNow(session, party, type, fields);
+      }
     }
     this.tombstones.clear();
   }
@@ -528,27 +543,43 @@ export class SessionManager {
     return `/cpaas/webrtcsignaling/${party.version}/${party.user.username}/sessions/${sessionId}`;
   }
 
-  /** Sends a session notification to a party's device (or all of their call channels while unbound). */
+  /**
+   * A party's SDK matches the notifications a request causes only once it has read that request's
+   * response: a "Ringing" that overtook the response creating the call was dropped ("session … not
+   * found", the call stayed "Initiated"), and an answer to a hold re-offer that overtook the update's
+   * response left the call "On Hold" without its hold flag, so it could never be unheld. On loopback
+   * the far side reacts within milliseconds; across a real network the response comes first, and by
+   * holding the party's notifications back for a moment it does here too.
+   */
+  private settle(session: Session, party: Party): void {
+    if (this.localParties.has(party.user.username)) return;
+    const held = session.held.get(party) ?? { until: 0, queue: [], timer: undefined };
+    held.until = this.now() + SETTLE_MS;
+    session.held.set(party, held);
+  }
+
+  /** Sends a session notification to a party's device (or all of their call channels while unbound), unless it is held. */
   private deliver(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
-    // The caller's SDK matches a session's notifications only once it has read the response that
-    // created it. On loopback the callee can ring within milliseconds, and a "Ringing" that
-    // overtook that response was dropped by the SDK ("session … not found"), leaving the call
-    // "Initiated". Across a real network the response comes first; so does it here.
-    if (party === session.caller && (session.callerBacklog || this.now() < session.createdAt + CALLER_SETTLE_MS)) {
-      if (!session.callerBacklog) {
-        session.callerBacklog = [];
-        setTimeout(() => this.flushCallerBacklog(session), Math.max(0, session.createdAt + CALLER_SETTLE_MS - this.now()));
-      }
-      session.callerBacklog.push({ party, type, fields });
+    const held = session.held.get(party);
+    if (held && (held.queue.length > 0 || this.now() < held.until)) {
+      held.queue.push({ type, fields });
+      this.releaseLater(session, party, held);
       return;
     }
     this.deliverNow(session, party, type, fields);
   }
 
-  private flushCallerBacklog(session: Session): void {
-    const backlog = session.callerBacklog ?? [];
-    session.callerBacklog = undefined;
-    for (const { party, type, fields } of backlog) this.deliverNow(session, party, type, fields);
+  private releaseLater(session: Session, party: Party, held: HeldNotifications): void {
+    if (held.timer) return;
+    held.timer = setTimeout(() => {
+      held.timer = undefined;
+      if (this.now() < held.until) {
+        this.releaseLater(session, party, held);
+        return;
+      }
+      const queue = held.queue.splice(0);
+      for (const { type, fields } of queue) this.deliverNow(session, party, type, fields);
+    }, Math.max(0, held.until - this.now()));
   }
 
   private deliverNow(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {
