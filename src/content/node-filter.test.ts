@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSkipped, mayContainCallable, type ElementFacts } from './node-filter';
+import { isSkipped, mayContainCallable, mayHostShadowRoot, type ElementFacts } from './node-filter';
 
 const HTML = 'http://www.w3.org/1999/xhtml';
 
@@ -63,5 +63,10 @@ describe('node filter', () => {
     expect(mayContainCallable('ada.lovelace123@example.com')).toBe(false);
     expect(mayContainCallable('Dial tel:911')).toBe(true);
     expect(mayContainCallable('x'.repeat(100_000) + '12345')).toBe(false);
+  });
+
+  it('asks for a shadow root only where the DOM standard allows one', () => {
+    for (const name of ['div', 'span', 'p', 'article', 'section', 'h3', 'body', 'my-widget', 'x-a']) expect(mayHostShadowRoot(name), name).toBe(true);
+    for (const name of ['td', 'tr', 'li', 'a', 'table', 'em', 'button', 'label']) expect(mayHostShadowRoot(name), name).toBe(false);
   });
 });

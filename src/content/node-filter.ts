@@ -55,11 +55,13 @@ export interface ElementFacts {
 }
 
 /** True when nothing inside the element may be scanned. */
-export function isSkipped(element: ElementFacts): boolean {
-  const name = element.localName;
+export function isSkipped(element: ElementFacts, name = element.localName): boolean {
   if (SKIPPED_TAGS.has(name)) return true;
   if (element.namespaceURI !== HTML_NS) return true; // SVG, MathML and unknown XML
-  if (!element.hasAttributes()) return false; // the common case: a plain <td>, <span>, <p>
+  return element.hasAttributes() && skippedByAttributes(element, name); // most elements have none
+}
+
+function skippedByAttributes(element: ElementFacts, name: string): boolean {
   const editable = element.getAttribute('contenteditable');
   if (editable !== null && editable.toLowerCase() !== 'false') return true;
   const role = element.getAttribute('role');
@@ -74,12 +76,21 @@ export function isSkipped(element: ElementFacts): boolean {
 }
 
 /**
- * `isSkipped` for a live element. `own` is the extension's UI, which is always skipped; our hosts
- * carry an id, so the common attribute-less element never pays for the set lookup.
+ * `isSkipped` for a live element, plus `own`, the extension's UI, which is always skipped. The
+ * walk calls this for every element of the page: pass `name` when it was already read.
  */
-export function skipElement(element: Element, own: ReadonlySet<Element>): boolean {
-  if (isSkipped(element)) return true;
-  return own.size > 0 && element.hasAttributes() && own.has(element);
+export function skipElement(element: Element, own: ReadonlySet<Element>, name = element.localName): boolean {
+  return isSkipped(element, name) || (own.size > 0 && own.has(element));
+}
+
+/**
+ * Only custom elements (a hyphen in the name) and these can have a shadow root (DOM standard,
+ * attachShadow), so the walk asks the others for none: a table's cells and rows never.
+ */
+const SHADOW_HOST_TAGS: ReadonlySet<string> = new Set(['article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'main', 'nav', 'p', 'section', 'span']);
+
+export function mayHostShadowRoot(localName: string): boolean {
+  return SHADOW_HOST_TAGS.has(localName) || localName.includes('-');
 }
 
 /**

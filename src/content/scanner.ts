@@ -10,7 +10,7 @@ import { detect, hasPhoneEngine, MetadataNotLoaded, parseDialable, type CountryC
 import { readSipUri } from './detect/sip';
 import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
-import { CALL_LINK_SCHEME, mayContainCallable, skipElement } from './node-filter';
+import { CALL_LINK_SCHEME, mayContainCallable, mayHostShadowRoot, skipElement } from './node-filter';
 
 /** Text nodes longer than this are detected in pieces across slices. */
 const LONG_TEXT = 16_384;
@@ -215,11 +215,12 @@ export class Scanner {
         this.scanText(node as Text);
       } else {
         const element = node as Element;
-        if (skipElement(element, own)) {
+        const name = element.localName;
+        if (skipElement(element, own, name)) {
           job.skipSubtree = true;
           // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
-          if (!hasPhoneEngine() && element.localName === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
-        } else {
+          if (!hasPhoneEngine() && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
+        } else if (mayHostShadowRoot(name)) {
           const shadow = element.shadowRoot;
           if (shadow) this.addShadowRoot(shadow);
         }

@@ -1,6 +1,6 @@
 /**
  * Runs page work in short slices so the extension never holds the main thread for long: each
- * slice gets a time budget (8 ms by default), then the runner yields to the browser (input,
+ * slice gets a time budget (the content script gives 16 ms), then the runner yields to the browser (input,
  * rendering, the page's own tasks) before the next one. `requestIdleCallback` is not used on
  * purpose: on a busy page (a big table that keeps re-rendering) idle time may never come.
  */
