@@ -411,11 +411,7 @@ export class SessionManager {
         { party: session.callee, eventType: session.state === 'connected' ? 'SessionEnded' : 'Cancelled' },
       ]);
       // The sockets close next: nothing may wait for a settle timer.
-      for (const [party, held] of session.held) {
-        clearTimeout(held.timer);
-        held.until = 0;
-        for (const { type, fields } of held.queue.splice(0)) this.deliverNow(session, party, type, fields);
-      }
+      for (const [party, held] of session.held) this.release(session, party, held);
     }
     this.tombstones.clear();
   }
@@ -573,13 +569,17 @@ export class SessionManager {
     if (held.timer) return;
     held.timer = setTimeout(() => {
       held.timer = undefined;
-      if (this.now() < held.until) {
-        this.releaseLater(session, party, held);
-        return;
-      }
-      const queue = held.queue.splice(0);
-      for (const { type, fields } of queue) this.deliverNow(session, party, type, fields);
+      if (this.now() < held.until) this.releaseLater(session, party, held);
+      else this.release(session, party, held);
     }, Math.max(0, held.until - this.now()));
+  }
+
+  /** Delivers what was held for the party, in order, and stops holding. */
+  private release(session: Session, party: Party, held: HeldNotifications): void {
+    clearTimeout(held.timer);
+    held.timer = undefined;
+    held.until = 0;
+    for (const { type, fields } of held.queue.splice(0)) this.deliverNow(session, party, type, fields);
   }
 
   private deliverNow(session: Session, party: Party, type: string, fields: Record<string, unknown>): void {

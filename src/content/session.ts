@@ -38,9 +38,9 @@ const FLOOD_PAUSE_MAX_MS = 5000;
 /** Mutations are gathered this long before they are scanned. */
 const MUTATION_DELAY_MS = 50;
 /**
- * One frame's worth: well under the 50 ms long-task line even with a GC pause inside, and half
- * the yields of 8 ms slices (each yield cost ~2.5 ms of scheduling on a 10,000-row table's first
- * scan: 29 slices took 322 ms for 246 ms of work).
+ * About one frame, and half the yields of 8 ms slices. Longest slice measured: 17–28 ms at 1×;
+ * 31–52 ms at 4× CPU throttling (a GC pause inside a slice), where 8 ms slices reached 39 ms. In an interleaved A/B on the 10,000-row table
+ * the first scan took 385 ms (median) with 16 ms slices, 403 with 12 and 444 with 8.
  */
 const SLICE_BUDGET_MS = 16;
 /** Highlights are painted for numbers within this distance of the viewport. */

@@ -177,27 +177,11 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
   client.on('call:start', onCallAdded);
   client.on('call:receive', onCallAdded);
 
-  /**
-   * The hold flags can settle after the events that announced a hold (seen when a hold is made while
-   * another call is being answered, and once in CI even after the operation had finished). Reading
-   * the call again a little later means a view cannot stay on a stale flag; unchanged reads cost nothing.
-   */
-  const SETTLE_CHECKS_MS = [250, 1000, 3000];
-  const settleTimers = new Map<string, ReturnType<typeof setTimeout>[]>();
+  /** Reports the call's state and hold flags as the SDK has them now. */
   function reportCallAsItIs(callId: string): void {
     const call = client.call.getById(callId);
     if (destroyed || !call || call.state === 'Ended' || call.state === 'Cancelled') return;
     emit({ type: 'call-changed', at: Date.now(), id: call.id, sdkState: call.state, localHold: call.localHold, remoteHold: call.remoteHold });
-  }
-  function reportCallAgainLater(callId: string): void {
-    for (const timer of settleTimers.get(callId) ?? []) clearTimeout(timer);
-    const timers = SETTLE_CHECKS_MS.map((delay, index) =>
-      setTimeout(() => {
-        if (index === SETTLE_CHECKS_MS.length - 1) settleTimers.delete(callId);
-        reportCallAsItIs(callId);
-      }, delay),
-    );
-    settleTimers.set(callId, timers);
   }
 
   client.on('call:stateChange', (params) => {
@@ -216,19 +200,14 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
       remoteHold: call.remoteHold,
       ...(error ? { error } : {}),
     });
-    if (call.state === 'Ended' || call.state === 'Cancelled') {
-      for (const timer of settleTimers.get(callId) ?? []) clearTimeout(timer);
-      settleTimers.delete(callId);
-    } else {
-      reportCallAgainLater(callId);
-    }
   });
 
   client.on('call:operation', (params) => {
     if (params.transition === 'finish' && typeof params.callId === 'string') {
       reportMedia(params.callId);
+      // The hold flags are set by the operation's finish, which may come after the state change
+      // that announced the hold (e.g. a hold made while another call is being answered).
       reportCallAsItIs(params.callId);
-      reportCallAgainLater(params.callId);
     }
     const error = describeError(params.error);
     if (error && params.transition === 'finish') {
@@ -473,8 +452,6 @@ export function createKandySession(config: SessionConfig, emit: (event: SessionE
       destroyed = true;
       wantSubscribed = false;
       clearTimeout(resubscribeTimer);
-      for (const timers of settleTimers.values()) for (const timer of timers) clearTimeout(timer);
-      settleTimers.clear();
       for (const call of client.call.getAll()) {
         if (call.state !== 'Ended' && call.state !== 'Cancelled') client.call.end(call.id);
       }
