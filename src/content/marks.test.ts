@@ -53,6 +53,29 @@ describe('mark store', () => {
     expect(painted.size).toBe(3); // a node found while its owner is visible is painted at once
   });
 
+  it('keeps watching a shared owner until the last of its nodes goes, painting the ones left', () => {
+    const { store, painted, watched } = setup();
+    const cell: FakeElement = { name: 'td' };
+    const [a, b, c] = ['a', 'b', 'c'].map((name): FakeText => ({ name, owner: cell, connected: true }));
+    store.record(a!, [mark(0, 12)], TEXT);
+    store.record(b!, [mark(0, 12, '+14155550102')], TEXT);
+    store.record(c!, [mark(0, 12, '+14155550103')], TEXT);
+    store.release(b!);
+    store.setVisible(cell, true);
+    expect([...painted].map((range) => range.node).sort()).toEqual(['a', 'c']);
+    store.release(a!);
+    expect([...watched]).toEqual([cell]);
+    expect([...painted].map((range) => range.node)).toEqual(['c']);
+    store.setVisible(cell, false);
+    store.setVisible(cell, true); // one node left: still repainted
+    expect([...painted].map((range) => range.node)).toEqual(['c']);
+    store.release(c!);
+    expect(watched.size).toBe(0);
+    expect(painted.size).toBe(0);
+    store.record(a!, [mark(0, 12)], TEXT); // and watched again when a number comes back
+    expect([...watched]).toEqual([cell]);
+  });
+
   it('finds the number at a caret offset, including just after its last character', () => {
     const { store } = setup();
     const node: FakeText = { name: 'n', owner: { name: 'p' }, connected: true };

@@ -36,7 +36,8 @@ export class MarkStore<N extends object, E extends object, R> {
   private entries = new WeakMap<N, Entry<E, R>>();
   /** Marked nodes in the order they were found (document order for a first scan). */
   private nodes = new Set<N>();
-  private byOwner = new Map<E, Set<N>>();
+  /** Per owner its marked text nodes: the node itself while it is the only one (the usual case), else a set. */
+  private byOwner = new Map<E, N | Set<N>>();
   private visible = new WeakSet<E>();
   /**
    * Per scanned node, the text it was scanned with, so unchanged text is not scanned again even
@@ -69,8 +70,12 @@ export class MarkStore<N extends object, E extends object, R> {
   /** Records the result of scanning `node` with `text`; an empty list clears it. */
   record(node: N, marks: Mark[], text: string): void {
     this.scanned.set(node, text);
-    const owner = marks.length > 0 ? this.host.ownerOf(node) : null;
     const old = this.entries.get(node);
+    if (marks.length === 0) {
+      if (old) this.release(node, false);
+      return;
+    }
+    const owner = this.host.ownerOf(node);
     if (owner && old && old.owner === owner && sameMarks(old.marks, marks)) return; // a rescan that found the same
     if (owner && old && old.owner === owner) {
       // Same place, new text: swap the ranges but keep the owner observed (no flicker).
@@ -85,13 +90,12 @@ export class MarkStore<N extends object, E extends object, R> {
     const entry: Entry<E, R> = { marks, owner, ranges: null };
     this.entries.set(node, entry);
     this.nodes.add(node);
-    let siblings = this.byOwner.get(owner);
-    if (!siblings) {
-      siblings = new Set();
-      this.byOwner.set(owner, siblings);
+    const siblings = this.byOwner.get(owner);
+    if (siblings === undefined) {
+      this.byOwner.set(owner, node);
       this.host.watch(owner);
-    }
-    siblings.add(node);
+    } else if (siblings instanceof Set) siblings.add(node);
+    else if (siblings !== node) this.byOwner.set(owner, new Set([siblings, node]));
     if (this.visible.has(owner)) this.paint(node, entry);
   }
 
@@ -104,30 +108,33 @@ export class MarkStore<N extends object, E extends object, R> {
     this.nodes.delete(node);
     if (entry.ranges) this.host.unpaint(entry.ranges);
     const siblings = this.byOwner.get(entry.owner);
-    if (siblings) {
+    if (siblings instanceof Set) {
       siblings.delete(node);
-      if (siblings.size === 0) {
-        this.byOwner.delete(entry.owner);
-        this.visible.delete(entry.owner);
-        this.host.unwatch(entry.owner);
-      }
+      if (siblings.size === 1) this.byOwner.set(entry.owner, siblings.values().next().value!);
+    } else if (siblings === node) {
+      this.byOwner.delete(entry.owner);
+      this.visible.delete(entry.owner);
+      this.host.unwatch(entry.owner);
     }
   }
 
   /** Called by the viewport observer: paint the owner's numbers near the viewport, drop the rest. */
   setVisible(owner: E, visible: boolean): void {
     const siblings = this.byOwner.get(owner);
-    if (!siblings) return;
+    if (siblings === undefined) return;
     if (visible) this.visible.add(owner);
     else this.visible.delete(owner);
-    for (const node of siblings) {
-      const entry = this.entries.get(node);
-      if (!entry) continue;
-      if (visible && !entry.ranges) this.paint(node, entry);
-      else if (!visible && entry.ranges) {
-        this.host.unpaint(entry.ranges);
-        entry.ranges = null;
-      }
+    if (siblings instanceof Set) for (const node of siblings) this.showOrHide(node, visible);
+    else this.showOrHide(siblings, visible);
+  }
+
+  private showOrHide(node: N, visible: boolean): void {
+    const entry = this.entries.get(node);
+    if (!entry) return;
+    if (visible && !entry.ranges) this.paint(node, entry);
+    else if (!visible && entry.ranges) {
+      this.host.unpaint(entry.ranges);
+      entry.ranges = null;
     }
   }
 

@@ -95,6 +95,32 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     expect(dials()).toEqual(['+14155550102']);
   });
 
+  it('detects set-aside text as it was read; a change meanwhile is scanned again and wins', () => {
+    uninstallPhoneEngineForTests();
+    const { scanner, dials } = setUp('<p id="p">Call 415-555-0101</p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    const text = document.getElementById('p')!.firstChild as Text;
+    text.data = 'Call 415-555-0199'; // what the observer reports: the node is queued again
+    scanner.enqueue(text);
+    installPhoneEngine(bundledPhoneEngine);
+    while (scanner.work(Infinity));
+    expect(dials()).toEqual(['+14155550199']);
+  });
+
+  it('still detects a long set-aside text in pieces, not in one go', () => {
+    uninstallPhoneEngineForTests();
+    const filler = 'lorem ipsum dolor sit amet '.repeat(1500); // about 40 kB
+    const { scanner, dials } = setUp(`<p>Call 415-555-0101 ${filler} or 415-555-0102</p>`);
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    installPhoneEngine(bundledPhoneEngine);
+    let slices = 0;
+    while (scanner.work(performance.now() - 1)) slices++;
+    expect(slices).toBeGreaterThan(1);
+    expect(dials()).toEqual(['+14155550101', '+14155550102']);
+  });
+
   it('keeps four fields per number and formats the display only when it is read', () => {
     installPhoneEngine(bundledPhoneEngine);
     const { scanner, marks } = setUp('<p>Call +1 415-555-0101 x 204 or sip:Alice@Example.com;transport=tls</p>');

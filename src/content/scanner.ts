@@ -104,6 +104,8 @@ export class Scanner {
    * meanwhile, so the metadata's fetch overlaps the rest of the first scan instead of stalling it.
    */
   private deferred: Text[] = [];
+  /** The text each deferred node had: not read from the page a second time. */
+  private deferredData: string[] = [];
   private deferredHead = 0;
   /** Nodes (elements and text) visited since the scanner was made. */
   nodesVisited = 0;
@@ -233,18 +235,26 @@ export class Scanner {
   private scanDeferred(deadline: number): boolean {
     const { now } = this.options;
     while (this.deferredHead < this.deferred.length) {
-      const node = this.deferred[this.deferredHead++]!;
-      if (node.isConnected) this.scanText(node);
+      const index = this.deferredHead++;
+      const node = this.deferred[index]!;
+      // the text it had when set aside: had it changed since, the change queued it again, and that later scan wins
+      const data = this.deferredData[index]!;
+      if (!node.isConnected) {
+        // gone from the page: nothing to mark
+      } else if (data.length > LONG_TEXT) this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
+      else this.detectText(node, data);
       if ((this.deferredHead & 15) === 0 && now() >= deadline) break;
     }
     if (this.deferredHead < this.deferred.length) return false;
     this.deferred = [];
+    this.deferredData = [];
     this.deferredHead = 0;
     return true;
   }
 
-  private defer(node: Text): void {
+  private defer(node: Text, data: string): void {
     this.deferred.push(node);
+    this.deferredData.push(data);
     this.options.needMetadata();
   }
 
@@ -263,18 +273,24 @@ export class Scanner {
     // once one text needed the engine, the next candidates wait for it without trying
     if (this.waitingForMetadata) {
       this.deferred.push(node);
+      this.deferredData.push(data);
       return;
     }
+    this.detectText(node, data);
+  }
+
+  /** Detects in `data` (the node's text, a candidate) and records what was found. */
+  private detectText(node: Text, data: string): void {
     let found: Detection[];
     try {
       found = detect(data, { defaultCountry: this.options.country });
     } catch (error) {
       if (!(error instanceof MetadataNotLoaded)) throw error;
-      this.defer(node);
+      this.defer(node, data);
       return;
     }
     this.textsDetected++;
-    marks.record(node, found.map(toMark), data);
+    this.options.marks.record(node, found.map(toMark), data);
   }
 
   private chunk(job: ChunkJob, deadline: number): boolean {
@@ -290,7 +306,7 @@ export class Scanner {
         piece = detectChunk(job.data, job.from, (text) => detect(text, { defaultCountry: country }));
       } catch (error) {
         if (!(error instanceof MetadataNotLoaded)) throw error;
-        this.defer(job.node); // detected whole, from its start, once the metadata is in
+        this.defer(job.node, job.data); // detected whole, from its start, once the metadata is in
         return true;
       }
       const { found, next } = piece;

@@ -51,6 +51,12 @@ const VIEWPORT_MARGIN = '1200px 0px';
  * 10,000-row table, 1.3 s of main-thread time over 40 scroll steps when applied per frame).
  */
 const PAINT_FLUSH_MS = 150;
+/**
+ * While a scan runs, highlight changes wait for it to finish (one repaint instead of one per
+ * flush: on the 10,000-row table each repaint cost the scan ~30 ms of wall time), but no longer
+ * than this, so a slow scan on a huge page still shows its numbers as it goes.
+ */
+const PAINT_WAIT_FOR_SCAN_MS = 1000;
 const MAX_LIST_ENTRIES = 50;
 /** While the user scrolls a huge page, the observed window follows at most this often. */
 const RECENTER_MS = 200;
@@ -94,6 +100,10 @@ function treeAnchor(element: Element): Element {
 
 function documentOrder(a: Element, b: Element): number {
   if (a === b) return 0;
+  // In the same tree (the common case) the DOM answers at once; across shadow trees it gives an
+  // arbitrary order, so their hosts are compared instead.
+  const direct = a.compareDocumentPosition(b);
+  if (!(direct & 1 /* DISCONNECTED */)) return direct & 4 /* FOLLOWING */ ? -1 : direct & 2 /* PRECEDING */ ? 1 : 0;
   const first = treeAnchor(a);
   const second = treeAnchor(b);
   if (first === second) return 0;
@@ -130,6 +140,8 @@ export class Session {
   private readonly pendingPaint = new Set<AbstractRange>();
   private readonly pendingUnpaint = new Set<AbstractRange>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the oldest highlight change still waiting was queued. */
+  private paintQueuedAt = 0;
   private lastScrollAt = 0;
   private readonly mutations: MutationObserver;
   private readonly button: FloatingButton;
@@ -397,6 +409,7 @@ export class Session {
     this.scanner.idle();
     this.observedWindow.compact();
     this.recenter();
+    this.flushAfterScan();
     const stats = this.runner.stats;
     const end = performance.now();
     try {
@@ -568,18 +581,27 @@ export class Session {
 
   private scheduleFlush(): void {
     if (this.flushTimer !== undefined || this.destroyed) return;
+    if (this.pendingPaint.size + this.pendingUnpaint.size === 0) return;
+    if (this.paintQueuedAt === 0) this.paintQueuedAt = performance.now();
     this.flushTimer = setTimeout(
       guard(() => {
         this.flushTimer = undefined;
-        const sinceScroll = performance.now() - this.lastScrollAt;
-        if (sinceScroll < PAINT_FLUSH_MS) {
-          this.scheduleFlush(); // still scrolling: paint once it settles
-          return;
-        }
-        this.flushPaint();
+        const now = performance.now();
+        const scrolling = now - this.lastScrollAt < PAINT_FLUSH_MS; // paint once it settles
+        const scanning = this.runner.busy && now - this.paintQueuedAt < PAINT_WAIT_FOR_SCAN_MS; // onIdle paints
+        if (scrolling || scanning) this.scheduleFlush();
+        else this.flushPaint();
       }),
       PAINT_FLUSH_MS,
     );
+  }
+
+  /** The scan finished: what it found near the viewport is painted now (unless the page scrolls). */
+  private flushAfterScan(): void {
+    if (this.pendingPaint.size + this.pendingUnpaint.size === 0 || performance.now() - this.lastScrollAt < PAINT_FLUSH_MS) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.flushPaint();
   }
 
   /** Applies the queued highlight changes in one go: one repaint for all of them. */
@@ -588,6 +610,7 @@ export class Session {
     for (const range of this.pendingPaint) this.highlight.add(range);
     this.pendingUnpaint.clear();
     this.pendingPaint.clear();
+    this.paintQueuedAt = 0;
   }
 
   private onScroll(): void {

@@ -306,17 +306,27 @@ function formatInternational(info: CountryInfo, nsn: string): string {
 /**
  * A valid number. Its display string is formatted on first read: callers that never show it
  * do not pay for it. `format` is the country whose formats apply (else the library formats).
+ * A class, not an object literal with a getter: V8 builds such a literal through its slow path
+ * (a closure and an accessor pair each time), which was a fifth of detection time on a contact table.
  */
+class ValidPhone implements ValidNumber {
+  private formatted: string | undefined;
+
+  constructor(
+    readonly number: string,
+    readonly national: boolean,
+    private readonly format: { info: CountryInfo; nsn: string } | PhoneNumber,
+  ) {}
+
+  get display(): string {
+    const format = this.format;
+    this.formatted ??= format instanceof PhoneNumber ? format.formatInternational() : formatInternational(format.info, format.nsn);
+    return this.formatted;
+  }
+}
+
 function valid(number: string, national: boolean, format: { info: CountryInfo; nsn: string } | PhoneNumber): ValidNumber {
-  let display: string | undefined;
-  return {
-    number,
-    national,
-    get display(): string {
-      display ??= format instanceof PhoneNumber ? format.formatInternational() : formatInternational(format.info, format.nsn);
-      return display;
-    },
-  };
+  return new ValidPhone(number, national, format);
 }
 
 /** Some other country sharing `callingCode` (or the main one) has `nsn` as a valid number. */

@@ -489,6 +489,38 @@ function monthAt(text: string, at: number): boolean {
 /** Where the main loop has something to do: a digit (ASCII or full-width), a colon or a dot. */
 const INTERESTING = /[0-9:.\uff10-\uff19]/g;
 
+/**
+ * A phone number found. Formatting `display` is left until someone reads it (most numbers on a
+ * page are never pointed at). A class with a prototype getter rather than an object literal
+ * with one, which V8 builds slowly (a closure and an accessor pair per number found).
+ */
+class PhoneDetection implements Detection {
+  readonly kind = 'phone';
+  readonly dial: string;
+  readonly extension: string | undefined;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly text: string,
+    private readonly valid: ValidNumber,
+    extension: string | undefined,
+  ) {
+    this.extension = extension || undefined;
+    this.dial = this.extension === undefined ? valid.number : `${valid.number};ext=${this.extension}`;
+  }
+
+  get display(): string {
+    return this.extension === undefined ? this.valid.display : `${this.valid.display} ext. ${this.extension}`;
+  }
+
+  /** A plain record with the display string, like a SIP detection (JSON, logs). */
+  toJSON(): Detection {
+    const { start, end, kind, text, dial, extension, display } = this;
+    return extension === undefined ? { start, end, kind, text, dial, display } : { start, end, kind, text, dial, extension, display };
+  }
+}
+
 export class Scanner {
   private readonly out: Detection[] = [];
   constructor(
@@ -578,30 +610,7 @@ export class Scanner {
   }
 
   private pushPhone(start: number, end: number, v: ValidNumber, extension?: string): void {
-    // `display` is an enumerable getter: formatting is left until someone reads it
-    const d: Detection = extension
-      ? {
-          start,
-          end,
-          kind: 'phone',
-          text: this.text.slice(start, end),
-          dial: `${v.number};ext=${extension}`,
-          extension,
-          get display() {
-            return `${v.display} ext. ${extension}`;
-          },
-        }
-      : {
-          start,
-          end,
-          kind: 'phone',
-          text: this.text.slice(start, end),
-          dial: v.number,
-          get display() {
-            return v.display;
-          },
-        };
-    this.out.push(d);
+    this.out.push(new PhoneDetection(start, end, this.text.slice(start, end), v, extension));
   }
 
   // State of the run being examined, for the helpers below.
