@@ -28,6 +28,11 @@ describe('node filter', () => {
   it('skips SVG and MathML by namespace', () => {
     expect(isSkipped(element('text', {}, 'http://www.w3.org/2000/svg'))).toBe(true);
     expect(isSkipped(element('mi', {}, 'http://www.w3.org/1998/Math/MathML'))).toBe(true);
+    // an HTML document's walk leaves the namespace unasked: <svg> and <math> are skipped by name
+    expect(isSkipped(element('svg', {}, 'http://www.w3.org/2000/svg'), 'svg', false)).toBe(true);
+    expect(isSkipped(element('math', {}, 'http://www.w3.org/1998/Math/MathML'), 'math', false)).toBe(true);
+    const noNamespaceCheck = { ...element('text', {}, 'http://www.w3.org/2000/svg'), get namespaceURI(): string { throw new Error('asked'); } };
+    expect(isSkipped(noNamespaceCheck, 'text', false)).toBe(false);
   });
 
   it('skips editable regions and text widgets', () => {

@@ -121,6 +121,22 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     expect(dials()).toEqual(['+14155550101', '+14155550102']);
   });
 
+  it('skips numbers inside SVG and MathML in an HTML document, in the walk and for added nodes', () => {
+    installPhoneEngine(bundledPhoneEngine);
+    const { scanner, dials } = setUp(
+      '<p>415-555-0101</p><svg><text>415-555-0102</text><foreignObject><p>415-555-0103</p></foreignObject></svg><math><mi>415-555-0104</mi></math>',
+    );
+    scanner.enqueueDocument();
+    while (scanner.work(Infinity));
+    expect(dials()).toEqual(['+14155550101']);
+    const added = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    added.textContent = '415-555-0105';
+    document.querySelector('svg')!.append(added);
+    scanner.enqueue(added);
+    while (scanner.work(Infinity));
+    expect(dials()).toEqual(['+14155550101']);
+  });
+
   it('keeps four fields per number and formats the display only when it is read', () => {
     installPhoneEngine(bundledPhoneEngine);
     const { scanner, marks } = setUp('<p>Call +1 415-555-0101 x 204 or sip:Alice@Example.com;transport=tls</p>');

@@ -111,7 +111,12 @@ export class Scanner {
   nodesVisited = 0;
   textsDetected = 0;
 
-  constructor(private readonly options: ScannerOptions) {}
+  /** Only XML documents can have elements of other namespaces outside <svg> and <math> (see isSkipped). */
+  private readonly foreignElementsPossible: boolean;
+
+  constructor(private readonly options: ScannerOptions) {
+    this.foreignElementsPossible = options.doc.contentType !== 'text/html';
+  }
 
   /** Open shadow roots found so far, pruned of those no longer in the page. */
   openShadowRoots(): ShadowRoot[] {
@@ -218,7 +223,7 @@ export class Scanner {
       } else {
         const element = node as Element;
         const name = element.localName;
-        if (skipElement(element, own, name)) {
+        if (skipElement(element, own, name, this.foreignElementsPossible)) {
           job.skipSubtree = true;
           // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
           if (!hasPhoneEngine() && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
