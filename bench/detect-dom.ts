@@ -170,7 +170,7 @@ function median<T>(runs: T[]): T {
   const first = runs[0] as unknown;
   if (typeof first === 'number') {
     // an even count averages the two middle runs (taking the lower one, as before, flattered every figure)
-    return medianOf(runs as number[]) as T;
+    return round(medianOf(runs as number[]) ?? NaN, 2) as T;
   }
   if (first === null || typeof first !== 'object' || Array.isArray(first)) return first as T;
   const out: Record<string, unknown> = {};
