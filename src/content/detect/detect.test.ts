@@ -261,11 +261,21 @@ describe('detect: look-alikes are not phone numbers', () => {
     ['-33.868820, 151.209290', 'AU'],
     ['1920x1080', 'US'],
     ['4155550101ms', 'US'],
+    ['2147483648 bytes', 'US'],
+    ['uptime 4155550101 ms', 'US'],
+    ['4155550101 views', 'US'],
+    ['0301234567 Downloads', 'DE'],
     ['ABC4155550101', 'US'],
     ['-4155550101', 'US'],
     ['12 34 56 78 90', 'US'],
     ['3.1415926535', 'US'],
   ])('%s (%s)', (text, country) => none(text, country));
+
+  it('keeps a number followed by a word that is not a unit, or by a unit after a space-divided number', () => {
+    expect(detect('Call 4155550101 today', { defaultCountry: 'US' }).map((d) => d.dial)).toEqual(['+14155550101']);
+    expect(detect('4155550101 users? call 415 555 0102 users', { defaultCountry: 'US' }).map((d) => d.dial)).toEqual(['+14155550102']);
+    expect(detect('4155550101 usersnap', { defaultCountry: 'US' }).map((d) => d.dial)).toEqual(['+14155550101']);
+  });
 
   it('keeps a number that follows a look-alike', () => {
     expect(found('12.03.2024 (415) 555-0101')).toEqual([['(415) 555-0101', '+14155550101']]);

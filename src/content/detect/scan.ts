@@ -238,6 +238,22 @@ function badLeft(text: string, rs: number): boolean {
 /** Currency codes and words that follow an amount: "12345678 EUR", "1 234 567 €". */
 const AMOUNT_WORDS = new Set(['eur', 'euro', 'euros', 'usd', 'gbp', 'inr', 'brl', 'jpy', 'aud', 'chf', 'cad', 'dollars', 'reais', 'rupees', 'rs', 'yen']);
 
+/** Units after a quantity: a bare digit run followed by one ("2147483648 bytes", "4155550101 views") is not a phone number. */
+const UNIT_WORDS = new Set([
+  'bytes', 'byte', 'bits', 'kb', 'mb', 'gb', 'tb', 'kib', 'mib', 'gib', 'ms', 'sec', 'secs', 'seconds', 'minutes', 'mins', 'hours', 'hrs', 'days',
+  'km', 'kg', 'lbs', 'px', 'pixels', 'views', 'likes', 'followers', 'subscribers', 'downloads', 'users', 'visitors', 'points', 'votes', 'rows',
+  'records', 'items', 'units', 'tokens', 'words', 'characters', 'chars', 'steps',
+]);
+
+/** A unit word after one space at `at` ("… bytes"). */
+function unitAfter(text: string, at: number): boolean {
+  if (!isSpace(text.charCodeAt(at))) return false;
+  const start = at + 1;
+  let e = start;
+  while (e < text.length && e - start < 12 && isWordLetter(text.charCodeAt(e))) e++;
+  return e > start && !isWordLetter(text.charCodeAt(e)) && UNIT_WORDS.has(text.slice(start, e).toLowerCase());
+}
+
 /** CJK counters after a quantity: 円 (yen), 万, 億, 件, 個, 人, 年, 月, 日, 回, 名, 枚, 本, 台, 点, 位, 号, 番, 歳, 冊, 元. */
 const CJK_COUNTERS = '円万億件個人年月日時分秒回名枚本台点位号番歳冊元';
 
@@ -752,6 +768,7 @@ export class Scanner {
     if (digits < MIN_NATIONAL_DIGITS) return re;
     for (let g = 0; g < count; g++) gBarred[g] = 0;
     if (runIsNegative(text, count, plus)) return re;
+    if (count === 1 && rs === p && unitAfter(text, re)) return re; // a bare run with a unit is a quantity
     if (inIban(text, rs, glen(0))) {
       // bar the IBAN's groups: digit groups of up to four, one per chunk
       let g = 0;
