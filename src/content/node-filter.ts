@@ -107,8 +107,11 @@ export function mayHostShadowRoot(localName: string): boolean {
 const SIX_DIGITS = /^(?:[^0-9\uff10-\uff19]*[0-9\uff10-\uff19]){6}/;
 const URI_SCHEME = /sips?:|tel:/i;
 
+/** Shorter text holds nothing callable: six digits, or a scheme with something after it. */
+export const MIN_CALLABLE_LENGTH = 5;
+
 export function mayContainCallable(text: string): boolean {
   // a scheme needs a colon: looking for one is a native scan much faster than the
   // case-insensitive pattern, and most prose has none
-  return text.length >= 5 && (SIX_DIGITS.test(text) || (text.includes(':') && URI_SCHEME.test(text)));
+  return text.length >= MIN_CALLABLE_LENGTH && (SIX_DIGITS.test(text) || (text.includes(':') && URI_SCHEME.test(text)));
 }

@@ -34,7 +34,7 @@ function setUp(html: string) {
     now: () => performance.now(),
   });
   const dials = () => [...found.values()].flat().map((mark) => mark.dial);
-  return { scanner, dials, marks: () => [...found.values()].flat(), requests: () => metadataRequests };
+  return { scanner, dials, store: marks, marks: () => [...found.values()].flat(), requests: () => metadataRequests };
 }
 
 describe('Scanner and the lazily loaded phone metadata', () => {
@@ -135,6 +135,21 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     scanner.enqueue(added);
     while (scanner.work(Infinity));
     expect(dials()).toEqual(['+14155550101']);
+  });
+
+  it('forgets the number of a text that changed to something short', () => {
+    installPhoneEngine(bundledPhoneEngine);
+    const { scanner, marks, store } = setUp('<p id="p">415-555-0101</p>');
+    scanner.enqueueDocument();
+    while (scanner.work(Infinity));
+    expect(marks()).toHaveLength(1);
+    const text = document.getElementById('p')!.firstChild as Text;
+    expect(store.marksOf(text)).toHaveLength(1);
+    text.data = 'n/a';
+    scanner.enqueue(text);
+    while (scanner.work(Infinity));
+    expect(store.marksOf(text)).toHaveLength(0);
+    expect(store.size).toBe(0);
   });
 
   it('keeps four fields per number and formats the display only when it is read', () => {

@@ -10,7 +10,7 @@ import { detect, hasPhoneEngine, MetadataNotLoaded, parseDialable, type CountryC
 import { readSipUri } from './detect/sip';
 import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
-import { CALL_LINK_SCHEME, mayContainCallable, mayHostShadowRoot, skipElement } from './node-filter';
+import { CALL_LINK_SCHEME, MIN_CALLABLE_LENGTH, mayContainCallable, mayHostShadowRoot, skipElement } from './node-filter';
 
 /** Text nodes longer than this are detected in pieces across slices. */
 const LONG_TEXT = 16_384;
@@ -265,6 +265,11 @@ export class Scanner {
 
   private scanText(node: Text): void {
     const { marks } = this.options;
+    // the length is a number; reading the text makes the page's string a script string first
+    if (node.length < MIN_CALLABLE_LENGTH) {
+      marks.release(node, false);
+      return;
+    }
     const data = node.data;
     if (!mayContainCallable(data)) {
       marks.release(node, false);
