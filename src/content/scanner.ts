@@ -257,10 +257,15 @@ export class Scanner {
     return true;
   }
 
+  /** Sets a candidate aside until the phone engine is loaded, and asks for it. */
   private defer(node: Text, data: string): void {
+    this.setAside(node, data);
+    this.options.needMetadata();
+  }
+
+  private setAside(node: Text, data: string): void {
     this.deferred.push(node);
     this.deferredData.push(data);
-    this.options.needMetadata();
   }
 
   private scanText(node: Text): void {
@@ -282,8 +287,7 @@ export class Scanner {
     }
     // once one text needed the engine, the next candidates wait for it without trying
     if (this.waitingForMetadata) {
-      this.deferred.push(node);
-      this.deferredData.push(data);
+      this.setAside(node, data);
       return;
     }
     this.detectText(node, data);

@@ -38,9 +38,10 @@ const FLOOD_PAUSE_MAX_MS = 5000;
 /** Mutations are gathered this long before they are scanned. */
 const MUTATION_DELAY_MS = 50;
 /**
- * About one frame, and half the yields of 8 ms slices. Longest slice measured: 17–28 ms at 1×;
- * 31–52 ms at 4× CPU throttling (a GC pause inside a slice), where 8 ms slices reached 39 ms. In an interleaved A/B on the 10,000-row table
- * the first scan took 385 ms (median) with 16 ms slices, 403 with 12 and 444 with 8.
+ * About one frame, and half the yields of 8 ms slices. Longest slice measured: 16–28 ms at 1×;
+ * 31–56 ms at 4× CPU throttling, where the overruns are garbage collection inside a slice (8 ms
+ * slices reached 39 ms). In an interleaved A/B on the 10,000-row table the first scan took 385 ms
+ * (median) with 16 ms slices, 403 with 12 and 444 with 8.
  */
 const SLICE_BUDGET_MS = 16;
 /** Highlights are painted for numbers within this distance of the viewport. */
@@ -586,10 +587,8 @@ export class Session {
     this.flushTimer = setTimeout(
       guard(() => {
         this.flushTimer = undefined;
-        const now = performance.now();
-        const scrolling = now - this.lastScrollAt < PAINT_FLUSH_MS; // paint once it settles
-        const scanning = this.runner.busy && now - this.paintQueuedAt < PAINT_WAIT_FOR_SCAN_MS; // onIdle paints
-        if (scrolling || scanning) this.scheduleFlush();
+        const scanning = this.runner.busy && performance.now() - this.paintQueuedAt < PAINT_WAIT_FOR_SCAN_MS; // onIdle paints
+        if (this.scrolling() || scanning) this.scheduleFlush(); // a scroll: paint once it settles
         else this.flushPaint();
       }),
       PAINT_FLUSH_MS,
@@ -598,10 +597,14 @@ export class Session {
 
   /** The scan finished: what it found near the viewport is painted now (unless the page scrolls). */
   private flushAfterScan(): void {
-    if (this.pendingPaint.size + this.pendingUnpaint.size === 0 || performance.now() - this.lastScrollAt < PAINT_FLUSH_MS) return;
+    if (this.pendingPaint.size + this.pendingUnpaint.size === 0 || this.scrolling()) return;
     if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.flushPaint();
+  }
+
+  private scrolling(): boolean {
+    return performance.now() - this.lastScrollAt < PAINT_FLUSH_MS;
   }
 
   /** Applies the queued highlight changes in one go: one repaint for all of them. */

@@ -245,23 +245,15 @@ const UNIT_WORDS = new Set([
   'records', 'items', 'units', 'tokens', 'words', 'characters', 'chars', 'steps',
 ]);
 
-/** A unit word after one space at `at` ("… bytes"). */
-function unitAfter(text: string, at: number): boolean {
-  if (!isSpace(text.charCodeAt(at))) return false;
-  const start = at + 1;
-  let e = start;
-  while (e < text.length && e - start < 12 && isWordLetter(text.charCodeAt(e))) e++;
-  return e > start && !isWordLetter(text.charCodeAt(e)) && UNIT_WORDS.has(text.slice(start, e).toLowerCase());
+/** True when the whole word starting at `at` (letters, any case) is one of `words` (lower case). */
+function wordIn(words: ReadonlySet<string>, text: string, at: number): boolean {
+  let e = at;
+  while (e < text.length && e - at < 12 && isWordLetter(text.charCodeAt(e))) e++;
+  return e > at && !isWordLetter(text.charCodeAt(e)) && words.has(text.slice(at, e).toLowerCase());
 }
 
 /** CJK counters after a quantity: 円 (yen), 万, 億, 件, 個, 人, 年, 月, 日, 回, 名, 枚, 本, 台, 点, 位, 号, 番, 歳, 冊, 元. */
 const CJK_COUNTERS = '円万億件個人年月日時分秒回名枚本台点位号番歳冊元';
-
-function amountWordAt(text: string, at: number): boolean {
-  let e = at;
-  while (e < text.length && e - at < 8 && isWordLetter(text.charCodeAt(e))) e++;
-  return e > at && AMOUNT_WORDS.has(text.slice(at, e).toLowerCase());
-}
 
 /** The character after a run (and its extension) shows it is part of something else. */
 function badRight(text: string, re: number): boolean {
@@ -272,7 +264,7 @@ function badRight(text: string, re: number): boolean {
     // but in "… 05 38 € 89.547,09" or "… 99 62 USD 49,253" the currency opens the next amount
     let e = re + 1;
     if (text.charCodeAt(e) === 0x20ac) e++;
-    else if (amountWordAt(text, e)) while (isWordLetter(text.charCodeAt(e))) e++;
+    else if (wordIn(AMOUNT_WORDS, text, e)) while (isWordLetter(text.charCodeAt(e))) e++;
     else return false;
     if (isSpace(text.charCodeAt(e))) e++;
     return !isDigit(text.charCodeAt(e));
@@ -768,7 +760,8 @@ export class Scanner {
     if (digits < MIN_NATIONAL_DIGITS) return re;
     for (let g = 0; g < count; g++) gBarred[g] = 0;
     if (runIsNegative(text, count, plus)) return re;
-    if (count === 1 && rs === p && unitAfter(text, re)) return re; // a bare run with a unit is a quantity
+    // a bare run with a unit after it is a quantity
+    if (count === 1 && rs === p && isSpace(text.charCodeAt(re)) && wordIn(UNIT_WORDS, text, re + 1)) return re;
     if (inIban(text, rs, glen(0))) {
       // bar the IBAN's groups: digit groups of up to four, one per chunk
       let g = 0;
