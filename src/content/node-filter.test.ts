@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSkipped, mayContainCallable, mayHostShadowRoot, type ElementFacts } from './node-filter';
+import { detect } from './detect/with-metadata';
+import { LOCALES, generateCorpus, generatePage } from './detect/corpus';
 
 const HTML = 'http://www.w3.org/1999/xhtml';
 
@@ -64,9 +66,14 @@ describe('node filter', () => {
     expect(mayContainCallable('SIPS:bob@example.com')).toBe(true);
     expect(mayContainCallable('Hello, world! No numbers here.')).toBe(false);
     expect(mayContainCallable('12')).toBe(false);
-    expect(mayContainCallable('ada.lovelace12345@example.com, 2024')).toBe(true);
+    expect(mayContainCallable('ada.lovelace12345@example.com, 2024')).toBe(false); // nine digits, but no six in one run
     expect(mayContainCallable('ada.lovelace123@example.com')).toBe(false);
     expect(mayContainCallable('Dial tel:911')).toBe(true);
+    expect(mayContainCallable('Open 9:00–17:00, Sat 10:00–14:00')).toBe(false);
+    expect(mayContainCallable('Now $1,299.00, was $1,499.00')).toBe(false);
+    expect(mayContainCallable('Updated 12/03/2024')).toBe(true); // a date: the detector tells
+    expect(mayContainCallable('+44 (0)20 7946 0958')).toBe(true);
+    expect(mayContainCallable('1 - 800 - 55')).toBe(true);
     expect(mayContainCallable('x'.repeat(100_000) + '12345')).toBe(false);
   });
 
@@ -74,4 +81,27 @@ describe('node filter', () => {
     for (const name of ['div', 'span', 'p', 'article', 'section', 'h3', 'body', 'my-widget', 'x-a']) expect(mayHostShadowRoot(name), name).toBe(true);
     for (const name of ['td', 'tr', 'li', 'a', 'table', 'em', 'button', 'label']) expect(mayHostShadowRoot(name), name).toBe(false);
   });
+
+  it('lets through every text the detector finds a number or address in', () => {
+    const missed: string[] = [];
+    let found = 0;
+    for (const locale of LOCALES) {
+      for (const seed of [1, 2, 3]) {
+        for (const sample of generateCorpus(locale, { seed })) {
+          if (detect(sample.text, { defaultCountry: locale }).length === 0) continue;
+          found++;
+          if (!mayContainCallable(sample.text)) missed.push(sample.text);
+        }
+      }
+    }
+    // and each number found on a page, on its own (a text holding it holds its run)
+    for (const section of generatePage(400_000)) {
+      for (const detection of detect(section.text, { defaultCountry: section.locale })) {
+        found++;
+        if (!mayContainCallable(detection.text)) missed.push(detection.text);
+      }
+    }
+    expect(found).toBeGreaterThan(5000);
+    expect(missed).toEqual([]);
+  }, 60_000);
 });

@@ -99,12 +99,15 @@ export function mayHostShadowRoot(localName: string): boolean {
 }
 
 /**
- * Cheap test that a text could hold a phone number or SIP address: at least six digits (ASCII
- * or full-width; the detector needs six in one run for any phone number), or a `sip:`, `sips:`
- * or `tel:` scheme. Anything else is never handed to the detector. The digit pattern is
- * anchored, so it is one linear pass with no retries from later start positions.
+ * Cheap test that a text could hold a phone number or SIP address: six digits (ASCII or
+ * full-width) in one run, that is with at most four spaces, dashes, dots, slashes or
+ * parentheses between one and the next (the detector reads nothing shorter as a phone number),
+ * or a `sip:`, `sips:` or `tel:` scheme. Anything else is never handed to the detector, and a
+ * page with nothing else never loads it: times ("9:00–17:00") and amounts ("1,299.00") do not
+ * count. The gap class is wider than the detector's (any white space, every dash): a test checks
+ * that every text the detector finds something in passes.
  */
-const SIX_DIGITS = /^(?:[^0-9\uff10-\uff19]*[0-9\uff10-\uff19]){6}/;
+const SIX_DIGITS_IN_A_RUN = /[0-9\uff10-\uff19](?:[\s\-./()\u2010-\u2015\u2212\u30fc\uff08\uff09\uff0d-\uff0f]{0,4}[0-9\uff10-\uff19]){5}/;
 const URI_SCHEME = /sips?:|tel:/i;
 
 /** Shorter text holds nothing callable: six digits, or a scheme with something after it. */
@@ -113,5 +116,5 @@ export const MIN_CALLABLE_LENGTH = 5;
 export function mayContainCallable(text: string): boolean {
   // a scheme needs a colon: looking for one is a native scan much faster than the
   // case-insensitive pattern, and most prose has none
-  return text.length >= MIN_CALLABLE_LENGTH && (SIX_DIGITS.test(text) || (text.includes(':') && URI_SCHEME.test(text)));
+  return text.length >= MIN_CALLABLE_LENGTH && (SIX_DIGITS_IN_A_RUN.test(text) || (text.includes(':') && URI_SCHEME.test(text)));
 }
