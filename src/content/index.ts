@@ -13,7 +13,7 @@ import type { ContentConfig, Reply } from '../shared/messages';
 import { isContentConfig, MAX_SELECTION_CHARS, readBackgroundMessage, type SelectionReply } from './protocol';
 import { Session } from './session';
 import type { CallTarget } from './links';
-import { loadPhoneEngine } from './phone-metadata';
+import { loadDetector, loadPhoneEngine } from './phone-metadata';
 
 const CONFIG_ATTEMPTS = 3;
 /** A frame without focus answers "what is selected?" a little later, so the focused frame wins. */
@@ -98,7 +98,10 @@ class ClickToCall {
       startCall: (target) => this.startCall(target),
       alive: () => this.alive(),
       onDead: () => this.teardown(),
-      loadMetadata: () => loadPhoneEngine({ resourceUrl: (path) => this.runtime.getURL(path) }),
+      loadEngine: (part) => {
+        const sources = { resourceUrl: (path: string) => this.runtime.getURL(path) };
+        return part === 'detector' ? loadDetector(sources) : loadPhoneEngine(sources);
+      },
     });
     this.session.start();
   }

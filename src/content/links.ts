@@ -1,5 +1,5 @@
 /** `tel:`, `sip:`, `sips:` and `callto:` links: what they would dial. */
-import type { DialableResult } from './detect';
+import type { DialableResult } from './detect/types';
 import { CALL_LINK_SCHEME } from './node-filter';
 
 export interface CallTarget {

@@ -1,49 +1,91 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import metadata from 'libphonenumber-js/metadata.max.json';
-import { createPhoneEngine } from './phone-engine';
 import type { EngineModule } from './phone-metadata';
 
-/* The loader keeps its state (the load in flight, the attempts) per module: a fresh copy per test. */
+/* The loader keeps its state (the loads in flight, the attempts) per module: a fresh copy per test. */
 async function freshModules() {
   vi.resetModules();
   const loader = await import('./phone-metadata');
   const engine = await import('./detect/engine');
   engine.uninstallPhoneEngineForTests();
-  return { ...loader, ...engine };
+  const engineModule: EngineModule = await import('./phone-engine');
+  return { ...loader, ...engine, engineModule };
 }
 
 const respond = (body: unknown, ok = true) => Promise.resolve({ ok, json: () => Promise.resolve(body) } as Response);
-const engineModule: EngineModule = { createPhoneEngine };
+const resourceUrl = (path: string) => `chrome-extension://session-id/${path}`;
 
-describe('loadPhoneEngine', () => {
+describe('loading the phone engine', () => {
   beforeEach(() => vi.restoreAllMocks());
 
-  it('fetches the metadata and imports the engine from the extension once, then installs it', async () => {
-    const { loadPhoneEngine, hasPhoneEngine, phoneEngine, PHONE_METADATA_PATH, PHONE_ENGINE_PATH } = await freshModules();
+  it('loads the detector alone, without the metadata, once', async () => {
+    const { loadDetector, detector, hasPhoneEngine, engineModule, PHONE_ENGINE_PATH } = await freshModules();
     const fetchResource = vi.fn(() => respond(metadata));
     const importModule = vi.fn(() => Promise.resolve(engineModule));
-    const resourceUrl = (path: string) => `chrome-extension://session-id/${path}`;
     const sources = { resourceUrl, fetchResource, importModule };
-    expect(await Promise.all([loadPhoneEngine(sources), loadPhoneEngine(sources)])).toEqual([true, true]);
+    expect(await Promise.all([loadDetector(sources), loadDetector(sources)])).toEqual([true, true]);
+    expect(importModule).toHaveBeenCalledTimes(1);
+    expect(importModule).toHaveBeenCalledWith(resourceUrl(PHONE_ENGINE_PATH));
+    expect(fetchResource).not.toHaveBeenCalled();
+    expect(hasPhoneEngine()).toBe(false);
+    // without the metadata: SIP addresses and shapes, but a phone candidate waits (null)
+    expect(detector()!.detect('write to sip:bob@example.com', 'US')!.map((found) => found.dial)).toEqual(['sip:bob@example.com']);
+    expect(detector()!.detect('on 12/03/2024 for $1,299.00', 'US')).toEqual([]);
+    expect(detector()!.detect('Call 415-555-0101', 'US')).toBeNull();
+    expect(detector()!.sipDisplay('sip:Bob@Example.com;transport=tls')).toBe('Bob@example.com');
+  });
+
+  it('fetches the metadata and imports the module in parallel when both are needed, then installs both', async () => {
+    const { loadPhoneEngine, loadDetector, hasPhoneEngine, detector, phoneEngine, engineModule, PHONE_METADATA_PATH } = await freshModules();
+    const fetchResource = vi.fn(() => respond(metadata));
+    const importModule = vi.fn(() => Promise.resolve(engineModule));
+    const sources = { resourceUrl, fetchResource, importModule };
+    expect(await Promise.all([loadPhoneEngine(sources), loadPhoneEngine(sources), loadDetector(sources)])).toEqual([true, true, true]);
     expect(fetchResource).toHaveBeenCalledTimes(1);
-    expect(fetchResource).toHaveBeenCalledWith(`chrome-extension://session-id/${PHONE_METADATA_PATH}`);
-    expect(importModule).toHaveBeenCalledWith(`chrome-extension://session-id/${PHONE_ENGINE_PATH}`);
+    expect(fetchResource).toHaveBeenCalledWith(resourceUrl(PHONE_METADATA_PATH));
+    expect(importModule).toHaveBeenCalledTimes(1);
     expect(hasPhoneEngine()).toBe(true);
     expect(phoneEngine().validateDigits('4155550101', false, 'US')?.number).toBe('+14155550101');
+    expect(detector()!.detect('Call 415-555-0101', 'US')!.map((found) => found.dial)).toEqual(['+14155550101']);
     expect(await loadPhoneEngine(sources)).toBe(true);
     expect(fetchResource).toHaveBeenCalledTimes(1);
   });
 
-  it('installs nothing from a failed or malformed response or a failed import, and gives up after three tries', async () => {
-    const { loadPhoneEngine, hasPhoneEngine } = await freshModules();
-    const answers = [respond({}, false), respond({ not: 'metadata' }), respond(metadata), respond(metadata)];
-    const imports = [Promise.resolve(engineModule), Promise.resolve(engineModule), Promise.reject(new TypeError('Failed to fetch dynamically imported module')), Promise.resolve(engineModule)];
+  it('after the detector, the phone engine costs only the metadata', async () => {
+    const { loadPhoneEngine, loadDetector, engineModule } = await freshModules();
+    const fetchResource = vi.fn(() => respond(metadata));
+    const importModule = vi.fn(() => Promise.resolve(engineModule));
+    const sources = { resourceUrl, fetchResource, importModule };
+    expect(await loadDetector(sources)).toBe(true);
+    expect(await loadPhoneEngine(sources)).toBe(true);
+    expect(importModule).toHaveBeenCalledTimes(1);
+    expect(fetchResource).toHaveBeenCalledTimes(1);
+  });
+
+  it('installs no metadata from a failed or malformed response, and gives up after three tries', async () => {
+    const { loadPhoneEngine, hasPhoneEngine, detector, engineModule } = await freshModules();
+    const answers = [respond({}, false), respond({ not: 'metadata' }), Promise.reject(new TypeError('Failed to fetch')), respond(metadata)];
     const fetchResource = vi.fn(() => answers.shift()!);
-    const importModule = vi.fn(() => imports.shift()!);
-    const sources = { resourceUrl: (path: string) => path, fetchResource, importModule };
-    for (let i = 0; i < 3; i++) expect(await loadPhoneEngine(sources)).toBe(false);
-    expect(await loadPhoneEngine(sources)).toBe(false);
+    const importModule = vi.fn(() => Promise.resolve(engineModule));
+    const sources = { resourceUrl, fetchResource, importModule };
+    for (let i = 0; i < 4; i++) expect(await loadPhoneEngine(sources)).toBe(false);
     expect(fetchResource).toHaveBeenCalledTimes(3);
+    expect(hasPhoneEngine()).toBe(false);
+    expect(detector()).not.toBeNull(); // the module came: SIP addresses need no metadata
+  });
+
+  it('installs nothing from a failed import, and gives up after three tries', async () => {
+    const { loadDetector, loadPhoneEngine, detector, hasPhoneEngine, engineModule } = await freshModules();
+    const imports = [Promise.reject(new TypeError('Failed to fetch dynamically imported module')), Promise.reject(new TypeError('again')), Promise.reject(new TypeError('again')), Promise.resolve(engineModule)];
+    imports.forEach((attempt) => attempt.catch(() => undefined));
+    const importModule = vi.fn(() => imports.shift()!);
+    const sources = { resourceUrl, fetchResource: vi.fn(() => respond(metadata)), importModule };
+    expect(await loadDetector(sources)).toBe(false);
+    expect(await loadPhoneEngine(sources)).toBe(false);
+    expect(await loadDetector(sources)).toBe(false);
+    expect(await loadDetector(sources)).toBe(false);
+    expect(importModule).toHaveBeenCalledTimes(3);
+    expect(detector()).toBeNull();
     expect(hasPhoneEngine()).toBe(false);
   });
 });

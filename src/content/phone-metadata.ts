@@ -1,16 +1,19 @@
 /**
- * Loads the phone engine into the content script the first time a page needs it (see
- * detect/engine.ts for why it is not bundled): libphonenumber-js's code as an ES module and its
- * metadata as JSON, fetched in parallel. Both are web-accessible only through the per-session
+ * Loads the phone engine into the content script in two steps, each the first time a page needs
+ * it: the engine module (detector and libphonenumber-js's code, see phone-engine.ts) when a text
+ * passes the prefilter, and the metadata JSON when a number has to be validated (fetched alongside
+ * the module when both are needed at once). Both are web-accessible only through the per-session
  * dynamic URL (`use_dynamic_url`), so pages cannot probe for the extension with them; they run and
  * load in this isolated world, not the page's, and do not show in the page's resource timing.
  */
-import { hasPhoneEngine, installPhoneEngine, type PhoneEngine } from './detect';
+import { detector, hasPhoneEngine, installDetector, installPhoneEngine, type Detector, type PhoneEngine } from './detect/engine';
+import { looksLikePhoneMetadata } from './detect/metadata';
 
 export const PHONE_METADATA_PATH = 'content/phone-metadata.json';
 export const PHONE_ENGINE_PATH = 'content/phone-engine.js';
 
 export interface EngineModule {
+  createDetector(): Detector;
   createPhoneEngine(metadata: unknown): PhoneEngine | null;
 }
 
@@ -20,38 +23,67 @@ export interface EngineSources {
   importModule?: (url: string) => Promise<EngineModule>;
 }
 
-/** A page that keeps needing it gets a few tries, not a fetch per mutation. */
+/** A page that keeps needing it gets a few tries per step, not a fetch per mutation. */
 const MAX_ATTEMPTS = 3;
-let loading: Promise<boolean> | undefined;
-let attempts = 0;
+
+/** One step of the load: shared while in flight, retried after a failure up to MAX_ATTEMPTS. */
+class Step<T> {
+  private loading: Promise<T | null> | undefined;
+  private attempts = 0;
+
+  constructor(private readonly run: () => Promise<T | null>) {}
+
+  load(): Promise<T | null> {
+    if (!this.loading && this.attempts >= MAX_ATTEMPTS) return Promise.resolve(null);
+    if (!this.loading) {
+      this.attempts++;
+      const attempt = this.run().catch(() => null);
+      this.loading = attempt;
+      // a failed attempt (e.g. the extension was reloaded mid-fetch) may be retried by a later need
+      void attempt.then((value) => {
+        if (value === null && this.loading === attempt) this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+}
 
 const importEngine = (url: string) => import(/* @vite-ignore */ url) as Promise<EngineModule>;
 
-/** Resolves true once the engine is installed; false if it cannot be (extension gone, bad file). */
-export function loadPhoneEngine(sources: EngineSources): Promise<boolean> {
-  if (hasPhoneEngine()) return Promise.resolve(true);
-  if (!loading && attempts >= MAX_ATTEMPTS) return Promise.resolve(false);
-  loading ??= (async () => {
-    attempts++;
-    const fetchResource = sources.fetchResource ?? fetch;
-    const importModule = sources.importModule ?? importEngine;
-    try {
-      const [metadata, module] = await Promise.all([
-        fetchResource(sources.resourceUrl(PHONE_METADATA_PATH)).then((response) => (response.ok ? (response.json() as Promise<unknown>) : null)),
-        importModule(sources.resourceUrl(PHONE_ENGINE_PATH)),
-      ]);
-      const engine = metadata === null ? null : module.createPhoneEngine(metadata);
-      if (!engine) return false;
-      installPhoneEngine(engine);
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const attempt = loading;
-  // a failed attempt (e.g. the extension was reloaded mid-fetch) may be retried by a later need
-  void attempt.then((ok) => {
-    if (!ok && loading === attempt) loading = undefined;
-  });
-  return attempt;
+let steps: { module: Step<EngineModule>; metadata: Step<unknown> } | undefined;
+
+function stepsFor(sources: EngineSources) {
+  steps ??= {
+    module: new Step(() => (sources.importModule ?? importEngine)(sources.resourceUrl(PHONE_ENGINE_PATH))),
+    metadata: new Step(async () => {
+      const response = await (sources.fetchResource ?? fetch)(sources.resourceUrl(PHONE_METADATA_PATH));
+      if (!response.ok) return null;
+      const json = (await response.json()) as unknown;
+      return looksLikePhoneMetadata(json) ? json : null; // a bad file counts as a failed attempt
+    }),
+  };
+  return steps;
+}
+
+/** Resolves true once the detector is installed; false if it cannot be (extension gone, bad file). */
+export async function loadDetector(sources: EngineSources): Promise<boolean> {
+  if (detector()) return true;
+  const module = await stepsFor(sources).module.load();
+  if (!module) return false;
+  installDetector(module.createDetector());
+  return true;
+}
+
+/** Resolves true once the detector and the phone engine (with its metadata) are installed. */
+export async function loadPhoneEngine(sources: EngineSources): Promise<boolean> {
+  if (hasPhoneEngine()) return true;
+  const { module, metadata } = stepsFor(sources);
+  const [loaded, json] = await Promise.all([module.load(), metadata.load()]);
+  if (hasPhoneEngine()) return true; // a load that overlapped this one finished first
+  if (!loaded) return false;
+  if (!detector()) installDetector(loaded.createDetector()); // SIP addresses need no metadata
+  const engine = json === null ? null : loaded.createPhoneEngine(json);
+  if (!engine) return false;
+  installPhoneEngine(engine);
+  return true;
 }

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { afterAll, describe, expect, it } from 'vitest';
-import { detect, installPhoneEngine } from './detect';
+import { detect, installDetector, installPhoneEngine } from './detect';
 import { uninstallPhoneEngineForTests } from './detect/engine';
 import { bundledPhoneEngine } from './detect/with-metadata';
+import { createDetector } from './phone-engine';
 import { MarkStore, type Mark } from './marks';
 import { Scanner } from './scanner';
 
@@ -23,42 +24,67 @@ function setUp(html: string) {
     found.set(node, list);
     record(node, list, text);
   };
-  let metadataRequests = 0;
+  const requests: string[] = [];
   const scanner = new Scanner({
     doc: document,
     country: 'US',
     own: new Set(),
     marks,
     onShadowRoot: () => undefined,
-    needMetadata: () => metadataRequests++,
+    needEngine: (part) => requests.push(part),
     now: () => performance.now(),
   });
   const dials = () => [...found.values()].flat().map((mark) => mark.dial);
-  return { scanner, dials, store: marks, marks: () => [...found.values()].flat(), requests: () => metadataRequests };
+  return { scanner, dials, store: marks, marks: () => [...found.values()].flat(), requests: () => requests.filter((part) => part === 'metadata').length, parts: () => new Set(requests) };
+}
+
+/** The detector and the metadata, as the content script has them once both are loaded. */
+function installEngine(): void {
+  installDetector(createDetector());
+  installPhoneEngine(bundledPhoneEngine);
 }
 
 describe('Scanner and the lazily loaded phone metadata', () => {
   uninstallPhoneEngineForTests();
-  afterAll(() => installPhoneEngine(bundledPhoneEngine));
+  afterAll(() => installEngine());
 
-  it('never asks for the metadata on a page without phone candidates', () => {
-    const { scanner, requests } = setUp('<p>Opening hours 9:00–17:00</p><p>Since 1998</p><p>Mail <a href="mailto:a@example.com">us</a></p>');
+  it('never asks for any of the engine on a page without candidates', () => {
+    const { scanner, parts } = setUp('<p>Opening hours 9:00–17:00</p><p>Since 1998</p><p>Mail <a href="mailto:a@example.com">us</a></p>');
     scanner.enqueueDocument();
     expect(scanner.work(Infinity)).toBe(false);
-    expect(requests()).toBe(0);
-    expect(scanner.waitingForMetadata).toBe(false);
+    expect(parts()).toEqual(new Set());
+    expect(scanner.waitingForEngine).toBe(false);
   });
 
-  it('sets candidates aside and walks on, then detects them in page order once it is loaded', () => {
-    const { scanner, dials, requests } = setUp('<p>intro</p><p>Call 415-555-0101</p><ul><li>(415) 555-0102</li></ul><p>and 415 555 0103</p>');
+  it('loads the detector for dates and prices, but never the metadata', () => {
+    const { scanner, parts, marks } = setUp('<p>Updated 12/03/2024 for $1,299.00</p><p>write to sip:desk@example.com</p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    expect(parts()).toEqual(new Set(['detector']));
+    expect(scanner.waitingForEngine).toBe(true);
+    installDetector(createDetector());
+    expect(scanner.waitingForEngine).toBe(false);
+    while (scanner.work(Infinity));
+    expect(parts()).toEqual(new Set(['detector']));
+    expect(marks().map((mark) => [mark.dial, mark.display])).toEqual([['sip:desk@example.com', 'desk@example.com']]);
+  });
+
+  it('sets candidates aside and walks on, asks for the detector, then the metadata, then detects them in page order', () => {
+    uninstallPhoneEngineForTests();
+    const { scanner, dials, parts } = setUp('<p>intro</p><p>Call 415-555-0101</p><ul><li>(415) 555-0102</li></ul><p>and 415 555 0103</p>');
     scanner.enqueueDocument();
     expect(scanner.work(Infinity)).toBe(false);
-    expect(scanner.waitingForMetadata).toBe(true);
-    expect(requests()).toBeGreaterThan(0);
+    expect(scanner.waitingForEngine).toBe(true);
+    expect(parts()).toEqual(new Set(['detector']));
     expect(scanner.work(Infinity)).toBe(false); // nothing to do without it
+    installDetector(createDetector());
+    expect(scanner.waitingForEngine).toBe(false);
+    scanner.work(Infinity);
+    expect(parts()).toEqual(new Set(['detector', 'metadata']));
+    expect(scanner.waitingForEngine).toBe(true);
     expect(dials()).toEqual([]);
     installPhoneEngine(bundledPhoneEngine);
-    expect(scanner.waitingForMetadata).toBe(false);
+    expect(scanner.waitingForEngine).toBe(false);
     scanner.work(Infinity);
     expect(dials()).toEqual(['+14155550101', '+14155550102', '+14155550103']);
   });
@@ -69,7 +95,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     const { scanner, dials } = setUp(rows);
     scanner.enqueueDocument();
     scanner.work(Infinity);
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     let slices = 0;
     while (scanner.work(performance.now() - 1)) slices++; // every slice is already past its deadline
     expect(slices).toBeGreaterThan(5);
@@ -90,7 +116,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     scanner.enqueueDocument();
     scanner.work(Infinity);
     document.getElementById('gone')!.remove();
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     scanner.work(Infinity);
     expect(dials()).toEqual(['+14155550102']);
   });
@@ -103,7 +129,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     const text = document.getElementById('p')!.firstChild as Text;
     text.data = 'Call 415-555-0199'; // what the observer reports: the node is queued again
     scanner.enqueue(text);
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     while (scanner.work(Infinity));
     expect(dials()).toEqual(['+14155550199']);
   });
@@ -114,7 +140,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     const { scanner, dials } = setUp(`<p>Call 415-555-0101 ${filler} or 415-555-0102</p>`);
     scanner.enqueueDocument();
     scanner.work(Infinity);
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     let slices = 0;
     while (scanner.work(performance.now() - 1)) slices++;
     expect(slices).toBeGreaterThan(1);
@@ -122,7 +148,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
   });
 
   it('skips numbers inside SVG and MathML in an HTML document, in the walk and for added nodes', () => {
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     const { scanner, dials } = setUp(
       '<p>415-555-0101</p><svg><text>415-555-0102</text><foreignObject><p>415-555-0103</p></foreignObject></svg><math><mi>415-555-0104</mi></math>',
     );
@@ -138,7 +164,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
   });
 
   it('forgets the number of a text that changed to something short', () => {
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     const { scanner, marks, store } = setUp('<p id="p">415-555-0101</p>');
     scanner.enqueueDocument();
     while (scanner.work(Infinity));
@@ -153,7 +179,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
   });
 
   it('keeps four fields per number and formats the display only when it is read', () => {
-    installPhoneEngine(bundledPhoneEngine);
+    installEngine();
     const { scanner, marks } = setUp('<p>Call +1 415-555-0101 x 204 or sip:Alice@Example.com;transport=tls</p>');
     scanner.enqueueDocument();
     scanner.work(Infinity);

@@ -6,8 +6,8 @@
  * (scripts, editors, form fields, SVG, …) and to find open shadow roots in the same pass; each
  * text node goes through a cheap prefilter before the detector. Results go to the MarkStore.
  */
-import { detect, hasPhoneEngine, MetadataNotLoaded, parseDialable, type CountryCode, type Detection } from './detect';
-import { readSipUri } from './detect/sip';
+import { detector, hasPhoneEngine, parseDialable } from './detect/engine';
+import type { CountryCode, Detection } from './detect/types';
 import { detectChunk, type ChunkResult } from './chunks';
 import type { Mark, MarkStore } from './marks';
 import { CALL_LINK_SCHEME, MIN_CALLABLE_LENGTH, mayContainCallable, mayHostShadowRoot, skipElement } from './node-filter';
@@ -41,6 +41,12 @@ interface ChunkJob {
 
 type Job = WalkJob | ChunkJob;
 
+/** The part of the phone engine a set-aside text waits for (see phone-metadata.ts). */
+export type EnginePart = 'detector' | 'metadata';
+
+/** Thrown out of a chunk's detection when the engine part it needs is missing. */
+const NEEDS_ENGINE = Symbol('needs engine');
+
 export interface ScannerOptions {
   doc: Document;
   country: CountryCode;
@@ -50,10 +56,11 @@ export interface ScannerOptions {
   /** An open shadow root was found (the caller observes it and styles its highlights). */
   onShadowRoot(root: ShadowRoot): void;
   /**
-   * Text that may hold a phone number was reached before the phone metadata was loaded: the
-   * scanner set it aside and walks on; the caller loads the metadata and schedules `work` again.
+   * Text that may hold a number was reached before the part of the phone engine it needs was
+   * loaded: the scanner set it aside and walks on; the caller loads that part and schedules
+   * `work` again.
    */
-  needMetadata(): void;
+  needEngine(part: EnginePart): void;
   now(): number;
 }
 
@@ -71,8 +78,9 @@ class PageMark implements Mark {
   ) {}
 
   get display(): string {
-    if (this.kind === 'sip') return readSipUri(this.dial, 0)?.display ?? this.dial;
-    // a phone mark exists only once the phone engine is loaded; its dial is E.164 (;ext=…)
+    // a mark exists only once the detector is loaded, and a phone mark only with the metadata
+    if (this.kind === 'sip') return detector()?.sipDisplay(this.dial) ?? this.dial;
+    // a phone mark's dial is E.164 (;ext=…)
     const parsed = parseDialable(`tel:${this.dial}`, 'US');
     return parsed.ok ? parsed.display : this.dial;
   }
@@ -100,13 +108,15 @@ export class Scanner {
   private insideSkippedCache = new WeakMap<Element, boolean>();
   private sweepNeeded = false;
   /**
-   * Text nodes that need the phone metadata, set aside until it is loaded. The walk goes on
-   * meanwhile, so the metadata's fetch overlaps the rest of the first scan instead of stalling it.
+   * Text nodes that need a part of the phone engine, set aside until it is loaded. The walk goes
+   * on meanwhile, so the engine's load overlaps the rest of the first scan instead of stalling it.
    */
   private deferred: Text[] = [];
   /** The text each deferred node had: not read from the page a second time. */
   private deferredData: string[] = [];
   private deferredHead = 0;
+  /** What the set-aside text waits for. */
+  private waitingFor: EnginePart = 'detector';
   /** Nodes (elements and text) visited since the scanner was made. */
   nodesVisited = 0;
   textsDetected = 0;
@@ -128,9 +138,13 @@ export class Scanner {
     return this.head < this.jobs.length || this.sweepNeeded;
   }
 
-  /** True while text set aside waits for the phone metadata (the scan is not done yet). */
-  get waitingForMetadata(): boolean {
-    return this.deferredHead < this.deferred.length && !hasPhoneEngine();
+  /** True while text set aside waits for a part of the phone engine (the scan is not done yet). */
+  get waitingForEngine(): boolean {
+    return this.deferredHead < this.deferred.length && !(this.waitingFor === 'detector' ? detector() !== null : hasPhoneEngine());
+  }
+
+  private get deferredReady(): boolean {
+    return this.deferredHead < this.deferred.length && !this.waitingForEngine;
   }
 
   enqueue(node: Node): void {
@@ -161,7 +175,7 @@ export class Scanner {
       this.sweepNeeded = false;
       marks.sweep();
     }
-    if (this.deferredHead < this.deferred.length && hasPhoneEngine() && !this.scanDeferred(deadline)) return true;
+    if (this.deferredReady && !this.scanDeferred(deadline) && !this.waitingForEngine) return true;
     while (this.head < this.jobs.length) {
       const job = this.jobs[this.head]!;
       const finished = job.kind === 'walk' ? this.walk(job, deadline) : this.chunk(job, deadline);
@@ -174,7 +188,7 @@ export class Scanner {
     if (this.head >= this.jobs.length) {
       this.jobs = [];
       this.head = 0;
-      return this.sweepNeeded || (this.deferredHead < this.deferred.length && hasPhoneEngine());
+      return this.sweepNeeded || this.deferredReady;
     }
     if (this.head > 1024) {
       this.jobs = this.jobs.slice(this.head);
@@ -226,7 +240,7 @@ export class Scanner {
         if (skipElement(element, own, name, this.foreignElementsPossible)) {
           job.skipSubtree = true;
           // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
-          if (!hasPhoneEngine() && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needMetadata();
+          if (!hasPhoneEngine() && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needEngine('metadata');
         } else if (mayHostShadowRoot(name)) {
           const shadow = element.shadowRoot;
           if (shadow) this.addShadowRoot(shadow);
@@ -236,18 +250,27 @@ export class Scanner {
     }
   }
 
-  /** Text set aside before the metadata came, in document order; false when the deadline passed. */
+  /**
+   * Text set aside before the engine came, in document order; false when the deadline passed or
+   * a text needs a part of the engine still missing (it stays first in line, and was requested).
+   */
   private scanDeferred(deadline: number): boolean {
-    const { now } = this.options;
+    const { now, marks } = this.options;
     while (this.deferredHead < this.deferred.length) {
-      const index = this.deferredHead++;
+      const index = this.deferredHead;
       const node = this.deferred[index]!;
       // the text it had when set aside: had it changed since, the change queued it again, and that later scan wins
       const data = this.deferredData[index]!;
       if (!node.isConnected) {
         // gone from the page: nothing to mark
       } else if (data.length > LONG_TEXT) this.jobs.push({ kind: 'chunk', node, data, from: 0, found: [] });
-      else this.detectText(node, data);
+      else {
+        const found = this.detectIn(data);
+        if (!found) return false;
+        this.textsDetected++;
+        marks.record(node, found.map(toMark), data);
+      }
+      this.deferredHead++;
       if ((this.deferredHead & 15) === 0 && now() >= deadline) break;
     }
     if (this.deferredHead < this.deferred.length) return false;
@@ -255,12 +278,6 @@ export class Scanner {
     this.deferredData = [];
     this.deferredHead = 0;
     return true;
-  }
-
-  /** Sets a candidate aside until the phone engine is loaded, and asks for it. */
-  private defer(node: Text, data: string): void {
-    this.setAside(node, data);
-    this.options.needMetadata();
   }
 
   private setAside(node: Text, data: string): void {
@@ -286,29 +303,39 @@ export class Scanner {
       return;
     }
     // once one text needed the engine, the next candidates wait for it without trying
-    if (this.waitingForMetadata) {
+    if (this.waitingForEngine) {
       this.setAside(node, data);
       return;
     }
     this.detectText(node, data);
   }
 
-  /** Detects in `data` (the node's text, a candidate) and records what was found. */
+  /** Detects in `data` (the node's text, a candidate) and records what was found, or sets it aside. */
   private detectText(node: Text, data: string): void {
-    let found: Detection[];
-    try {
-      found = detect(data, { defaultCountry: this.options.country });
-    } catch (error) {
-      if (!(error instanceof MetadataNotLoaded)) throw error;
-      this.defer(node, data);
+    const found = this.detectIn(data);
+    if (!found) {
+      this.setAside(node, data);
       return;
     }
     this.textsDetected++;
     this.options.marks.record(node, found.map(toMark), data);
   }
 
+  /** What `data` holds, or null when the part of the engine it needs is missing (then it is asked for). */
+  private detectIn(data: string): Detection[] | null {
+    const current = detector();
+    if (!current) return this.need('detector');
+    return current.detect(data, this.options.country) ?? this.need('metadata');
+  }
+
+  private need(part: EnginePart): null {
+    this.waitingFor = part;
+    this.options.needEngine(part);
+    return null;
+  }
+
   private chunk(job: ChunkJob, deadline: number): boolean {
-    const { now, marks, country } = this.options;
+    const { now, marks } = this.options;
     if (!job.node.isConnected) return true;
     if (job.node.data !== job.data) {
       this.enqueue(job.node);
@@ -317,10 +344,14 @@ export class Scanner {
     do {
       let piece: ChunkResult<Detection>;
       try {
-        piece = detectChunk(job.data, job.from, (text) => detect(text, { defaultCountry: country }));
+        piece = detectChunk(job.data, job.from, (text) => {
+          const found = this.detectIn(text);
+          if (!found) throw NEEDS_ENGINE;
+          return found;
+        });
       } catch (error) {
-        if (!(error instanceof MetadataNotLoaded)) throw error;
-        this.defer(job.node, job.data); // detected whole, from its start, once the metadata is in
+        if (error !== NEEDS_ENGINE) throw error;
+        this.setAside(job.node, job.data); // detected whole, from its start, once the engine is in
         return true;
       }
       const { found, next } = piece;

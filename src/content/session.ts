@@ -3,13 +3,14 @@
  * highlights near the viewport, the hover/focus call button, the keyboard list and call links.
  * `destroy()` takes every trace of it off the page again.
  */
-import { MetadataNotLoaded, parseDialable, type CountryCode } from './detect';
+import { MetadataNotLoaded, parseDialable } from './detect/engine';
+import type { CountryCode } from './detect/types';
 import type { ContentConfig } from '../shared/messages';
 import { callLinkTarget, type CallTarget } from './links';
 import { MarkStore, type Mark } from './marks';
 import { ObservedWindow } from './observed-window';
 import { CALL_LINK_SCHEME } from './node-filter';
-import { ownerOf, Scanner } from './scanner';
+import { ownerOf, Scanner, type EnginePart } from './scanner';
 import { browserSliceClock, SliceRunner } from './slices';
 import { FloatingButton, NumberList, type ListEntry, type Rect, type StartCall } from './ui';
 
@@ -73,8 +74,8 @@ export interface SessionHooks {
   alive(): boolean;
   /** Called when `alive()` turned false: the controller tears everything down. */
   onDead(): void;
-  /** Loads the phone metadata (see phone-metadata.ts); resolves false if it cannot. */
-  loadMetadata(): Promise<boolean>;
+  /** Loads a part of the phone engine (see phone-metadata.ts); resolves false if it cannot. */
+  loadEngine(part: EnginePart): Promise<boolean>;
 }
 
 /** Wraps a callback so nothing it throws (on a broken or hostile page) escapes into the page's console. */
@@ -151,7 +152,7 @@ export class Session {
   private readonly linkCache = new WeakMap<Element, { href: string; target: CallTarget | undefined }>();
   private pointer: { x: number; y: number; target: EventTarget | null } | undefined;
   private frameRequested = false;
-  private metadataRequested = false;
+  private readonly engineRequests = new Set<EnginePart>();
   private shownByFocus = false;
   private destroyed = false;
   // timings for performance.measure
@@ -206,7 +207,7 @@ export class Session {
       marks: this.marks,
       now: clock.now,
       onShadowRoot: (root) => this.adoptShadowRoot(root),
-      needMetadata: () => this.requestMetadata(),
+      needEngine: (part) => this.requestEngine(part),
     });
     this.runner = new SliceRunner(clock, (deadline) => this.scanner.work(deadline), SLICE_BUDGET_MS, () => this.onIdle());
     this.button = new FloatingButton(doc, hooks.startCall, this.own);
@@ -385,14 +386,14 @@ export class Session {
     this.runner.resetPeak();
   }
 
-  private requestMetadata(): void {
-    if (this.metadataRequested || this.destroyed) return;
-    this.metadataRequested = true;
+  private requestEngine(part: EnginePart): void {
+    if (this.engineRequests.has(part) || this.destroyed) return;
+    this.engineRequests.add(part);
     const start = performance.now();
-    void this.hooks.loadMetadata().then((loaded) => {
-      this.metadataRequested = false;
+    void this.hooks.loadEngine(part).then((loaded) => {
+      this.engineRequests.delete(part);
       try {
-        performance.measure(`${PERF_PREFIX}metadata`, { start, end: performance.now(), detail: { loaded } });
+        performance.measure(`${PERF_PREFIX}${part}`, { start, end: performance.now(), detail: { loaded } });
       } catch {
         // timing is a nicety
       }
@@ -401,7 +402,7 @@ export class Session {
   }
 
   private onIdle(): void {
-    if (this.scanner.waitingForMetadata) return; // not done: the scan resumes when it arrives
+    if (this.scanner.waitingForEngine) return; // not done: the scan resumes when it arrives
     if (this.floodRescanBusyStart !== undefined) {
       const spent = this.runner.stats.busyMs - this.floodRescanBusyStart;
       this.floodRescanBusyStart = undefined;
@@ -464,7 +465,7 @@ export class Session {
               target = callLinkTarget(href, (input) => parseDialable(input, this.country));
             } catch (error) {
               if (!(error instanceof MetadataNotLoaded)) throw error;
-              this.requestMetadata(); // the scan asked for it already; this covers links added since
+              this.requestEngine('metadata'); // the scan asked for it already; this covers links added since
               return undefined;
             }
             cached = { href, target };

@@ -1,12 +1,13 @@
 /**
  * The phone-number engine the scanner validates with: libphonenumber-js and its metadata behind
- * three functions. The content script starts without it and loads it (code and metadata) the
- * first time a page has a candidate (src/content/phone-metadata.ts): about 40 kB of
- * libphonenumber-js's code and 40 kB of metadata (gzip) that most pages never need. Every
- * other bundle installs the bundled engine through with-metadata.ts.
+ * three functions, and the detector that uses it. The content script starts without either and
+ * loads them the first time a page needs them (src/content/phone-metadata.ts): the detector with
+ * libphonenumber-js's code as one module when a text passes the prefilter, the metadata only when
+ * a number has to be validated. Every other bundle installs the bundled engine through
+ * with-metadata.ts.
  */
 import type { CountryCode } from 'libphonenumber-js/core';
-import type { DialableResult } from './types';
+import type { Detection, DialableResult } from './types';
 import { MetadataNotLoaded, NOT_LOADED } from './metadata';
 
 export interface EngineNumber {
@@ -27,7 +28,28 @@ export interface PhoneEngine {
   parseDialable(input: string, country: CountryCode, options?: DialableOptions): DialableResult;
 }
 
+/**
+ * Detection as the on-demand engine module provides it: compiled with that module (in the
+ * background, eagerly), not with the content script every page evaluates.
+ */
+export interface Detector {
+  /** What `text` holds, or null while a candidate needs the metadata, which is not installed yet. */
+  detect(text: string, country: CountryCode): Detection[] | null;
+  /** `user@host` of a SIP URI the detector found. */
+  sipDisplay(uri: string): string;
+}
+
 let installed: PhoneEngine | null = null;
+let installedDetector: Detector | null = null;
+
+export function installDetector(detector: Detector): void {
+  installedDetector = detector;
+}
+
+/** The detector, or null before the engine module was loaded. */
+export function detector(): Detector | null {
+  return installedDetector;
+}
 
 export function installPhoneEngine(engine: PhoneEngine): void {
   installed = engine;
@@ -43,9 +65,18 @@ export function phoneEngine(): PhoneEngine {
   return installed;
 }
 
-/** Forgets the engine (tests of the lazy path). */
-export function uninstallPhoneEngineForTests(): void {
+/** Forgets the engine, and the detector unless `keepDetector` (tests of the lazy path). */
+export function uninstallPhoneEngineForTests(keepDetector = false): void {
   installed = null;
+  if (!keepDetector) installedDetector = null;
 }
 
 export { MetadataNotLoaded };
+
+/**
+ * Reads what a user typed or selected (a number in any notation, a sip:/sips:/tel: URI, user@host
+ * or a bare name) into something to dial: see dialable.ts, which the installed engine runs.
+ */
+export function parseDialable(input: string, country: CountryCode, options?: DialableOptions): DialableResult {
+  return phoneEngine().parseDialable(input, country, options);
+}

@@ -1,23 +1,16 @@
 /**
- * Phone number and SIP address detection for the content script.
- * Pure TypeScript, no DOM: callers pass text (e.g. a text node's data) and get offsets back.
+ * Phone number and SIP address detection. Pure TypeScript, no DOM: callers pass text (e.g. a
+ * text node's data) and get offsets back. The content script does not bundle `detect`: it
+ * loads it with the phone engine module (src/content/phone-engine.ts) and calls it through
+ * the installed Detector.
  */
 import type { CountryCode, DetectOptions, Detection } from './types';
 import { Scanner } from './scan';
-import { hasPhoneEngine, phoneEngine, type DialableOptions } from './engine';
-import type { DialableResult } from './types';
+import { hasPhoneEngine, phoneEngine } from './engine';
 
 export type { CountryCode, DetectOptions, Detection, DetectedKind, DialableResult } from './types';
-export type { DialableOptions, PhoneEngine } from './engine';
-export { MetadataNotLoaded, hasPhoneEngine, installPhoneEngine } from './engine';
-
-/**
- * Reads what a user typed or selected (a number in any notation, a sip:/sips:/tel: URI, user@host
- * or a bare name) into something to dial: see dialable.ts, which the installed engine runs.
- */
-export function parseDialable(input: string, country: CountryCode, options?: DialableOptions): DialableResult {
-  return phoneEngine().parseDialable(input, country, options);
-}
+export type { DialableOptions, Detector, PhoneEngine } from './engine';
+export { MetadataNotLoaded, detector, hasPhoneEngine, installDetector, installPhoneEngine, parseDialable } from './engine';
 
 /**
  * Finds valid phone numbers (national and international notation, `tel:` URIs, with
