@@ -18,21 +18,28 @@ const resourceUrl = (path: string) => `chrome-extension://session-id/${path}`;
 describe('loading the phone engine', () => {
   beforeEach(() => vi.restoreAllMocks());
 
-  it('loads the detector alone, without the metadata, once', async () => {
-    const { loadDetector, detector, hasPhoneEngine, engineModule, PHONE_ENGINE_PATH } = await freshModules();
-    const fetchResource = vi.fn(() => respond(metadata));
+  it('installs the detector as soon as the module is in, and fetches the metadata alongside, once', async () => {
+    const { loadDetector, loadPhoneEngine, detector, hasPhoneEngine, engineModule, PHONE_ENGINE_PATH, PHONE_METADATA_PATH } = await freshModules();
+    let answer!: (response: Response) => void;
+    const fetchResource = vi.fn(() => new Promise<Response>((resolve) => (answer = resolve)));
     const importModule = vi.fn(() => Promise.resolve(engineModule));
     const sources = { resourceUrl, fetchResource, importModule };
     expect(await Promise.all([loadDetector(sources), loadDetector(sources)])).toEqual([true, true]);
     expect(importModule).toHaveBeenCalledTimes(1);
     expect(importModule).toHaveBeenCalledWith(resourceUrl(PHONE_ENGINE_PATH));
-    expect(fetchResource).not.toHaveBeenCalled();
+    expect(fetchResource).toHaveBeenCalledTimes(1);
+    expect(fetchResource).toHaveBeenCalledWith(resourceUrl(PHONE_METADATA_PATH));
     expect(hasPhoneEngine()).toBe(false);
-    // without the metadata: SIP addresses and shapes, but a phone candidate waits (null)
+    // before the metadata: SIP addresses and shapes, but a phone candidate waits (null)
     expect(detector()!.detect('write to sip:bob@example.com', 'US')!.map((found) => found.dial)).toEqual(['sip:bob@example.com']);
     expect(detector()!.detect('on 12/03/2024 for $1,299.00', 'US')).toEqual([]);
     expect(detector()!.detect('Call 415-555-0101', 'US')).toBeNull();
     expect(detector()!.sipDisplay('sip:Bob@Example.com;transport=tls')).toBe('Bob@example.com');
+    const engine = loadPhoneEngine(sources);
+    answer(await respond(metadata));
+    expect(await engine).toBe(true);
+    expect(fetchResource).toHaveBeenCalledTimes(1);
+    expect(detector()!.detect('Call 415-555-0101', 'US')!.map((found) => found.dial)).toEqual(['+14155550101']);
   });
 
   it('fetches the metadata and imports the module in parallel when both are needed, then installs both', async () => {
@@ -48,17 +55,6 @@ describe('loading the phone engine', () => {
     expect(phoneEngine().validateDigits('4155550101', false, 'US')?.number).toBe('+14155550101');
     expect(detector()!.detect('Call 415-555-0101', 'US')!.map((found) => found.dial)).toEqual(['+14155550101']);
     expect(await loadPhoneEngine(sources)).toBe(true);
-    expect(fetchResource).toHaveBeenCalledTimes(1);
-  });
-
-  it('after the detector, the phone engine costs only the metadata', async () => {
-    const { loadPhoneEngine, loadDetector, engineModule } = await freshModules();
-    const fetchResource = vi.fn(() => respond(metadata));
-    const importModule = vi.fn(() => Promise.resolve(engineModule));
-    const sources = { resourceUrl, fetchResource, importModule };
-    expect(await loadDetector(sources)).toBe(true);
-    expect(await loadPhoneEngine(sources)).toBe(true);
-    expect(importModule).toHaveBeenCalledTimes(1);
     expect(fetchResource).toHaveBeenCalledTimes(1);
   });
 

@@ -56,7 +56,7 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     expect(scanner.waitingForEngine).toBe(false);
   });
 
-  it('loads the detector for dates and prices, but never the metadata', () => {
+  it('asks only for the detector for dates, prices and SIP addresses', () => {
     const { scanner, parts, marks } = setUp('<p>Updated 12/03/2024 for $1,299.00</p><p>write to sip:desk@example.com</p>');
     scanner.enqueueDocument();
     scanner.work(Infinity);
