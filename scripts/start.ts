@@ -275,8 +275,13 @@ class DemoUser {
       handleSIGHUP: false,
     });
     onCleanup(`${name}'s browser`, async () => {
-      await context.close();
-      await stopProcessesOf(profile);
+      // Ctrl-C in a terminal reaches Chromium too, so close() may fail or hang on a browser that is
+      // already going: its leftover processes are stopped either way.
+      try {
+        await Promise.race([context.close(), new Promise((resolveWait) => setTimeout(resolveWait, 2500))]);
+      } finally {
+        await stopProcessesOf(profile);
+      }
     });
     const worker =
       context.serviceWorkers().find((candidate) => candidate.url().startsWith('chrome-extension://')) ??
