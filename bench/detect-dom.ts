@@ -202,7 +202,7 @@ interface RunResult {
     nodes: number;
     msPer1000Nodes: number;
     doneAtMs: number;
-    /** The content script's on-demand load of the phone engine (detector module, then metadata), inside the first scan. */
+    /** The content script's on-demand load of the phone engine (module and metadata), inside the first scan. */
     metadataMs: number | null;
   };
   extensionScriptInLongFramesMs?: number;
@@ -272,7 +272,7 @@ async function run(context: BrowserContext, url: string, withExtension: boolean,
   if (withExtension) {
     const [scan] = await waitForMeasure(page, 'kandy-c2c:first-scan', 1, 180_000);
     const detail = scan!.detail!;
-    // the engine comes in two steps: the detector module at the first candidate, the metadata at the first number to validate
+    // both start at the first candidate; the detector is installed when the module is in, the engine when the metadata is
     const loads = [...(await measures(page, 'kandy-c2c:detector')), ...(await measures(page, 'kandy-c2c:metadata'))];
     const engineStart = Math.min(...loads.map((load) => load.start));
     const engineEnd = Math.max(...loads.map((load) => load.start + load.duration));
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, loadAverageAtStart: os.loadavg().map((load) => round(load, 2)), repeats: REPEATS },
     targets: TARGETS,
     contentScript: { bytes: bundle.length, gzipBytes: gzipSync(bundle, { level: 9 }).length, evaluationMs: {} as Record<string, number> },
-    /** Not part of the script: loaded by it only when a page has a candidate (the module) or a number to validate (the metadata). */
+    /** Not part of the script: loaded by it (module and metadata) only when a page has a candidate. */
     phoneMetadata: (() => {
       const json = readFileSync(resolve(DIST, 'content/phone-metadata.json'));
       return { bytes: json.length, gzipBytes: gzipSync(json, { level: 9 }).length };
@@ -490,7 +490,7 @@ async function main(): Promise<void> {
     rows.push(['bare TreeWalker pass, ms', ...both((r) => String(r.withExtension.bareWalk.ms)), '']);
     rows.push(['first scan: script time, ms', ...both((r) => String(r.withExtension.firstScan?.busyMs ?? '')), '']);
     rows.push(['first scan: wall time, ms', ...both((r) => String(r.withExtension.firstScan?.wallMs ?? '')), `≤ ${TARGETS.firstScanMs[kind]} ${verdict(scan.wallMs <= TARGETS.firstScanMs[kind])}`]);
-    rows.push(['phone engine loaded on demand (detector module, then metadata; within the first scan), ms', ...both((r) => String(r.withExtension.firstScan?.metadataMs ?? '—')), '']);
+    rows.push(['phone engine loaded on demand (module and metadata, within the first scan), ms', ...both((r) => String(r.withExtension.firstScan?.metadataMs ?? '—')), '']);
     rows.push(['first scan done, ms after navigation', ...both((r) => String(r.withExtension.firstScan?.doneAtMs ?? '')), '']);
     rows.push(['script ms per 1,000 nodes', ...both((r) => String(r.withExtension.firstScan?.msPer1000Nodes ?? '')), `≤ ${TARGETS.msPer1000Nodes} ${verdict(scan.msPer1000Nodes <= TARGETS.msPer1000Nodes)}`]);
     rows.push(['slices / longest slice, ms', ...both((r) => `${r.withExtension.firstScan?.slices} / ${r.withExtension.firstScan?.longestSliceMs}`), '']);

@@ -74,7 +74,7 @@ function detectDom(json: Json): Figure[] {
     const perTarget = num(targets?.msPer1000Nodes);
     if (perNodes !== null) figures.push(figure(`${kind}: script ms per 1,000 nodes`, perNodes, 'ms', perTarget !== null ? { target: `≤ ${perTarget} ms`, within: (value) => value <= perTarget } : {}));
     const metadataMs = num(scan?.metadataMs);
-    if (metadataMs !== null) figures.push(figure(`${kind}: phone engine load within the first scan (detector module, then metadata)`, metadataMs, 'ms'));
+    if (metadataMs !== null) figures.push(figure(`${kind}: phone engine load within the first scan (module and metadata)`, metadataMs, 'ms'));
   }
   return figures;
 }

@@ -5,9 +5,9 @@
  * compiles all of it on a background thread while the module loads, instead of compiling each
  * function on the page's main thread the first time the scan calls it.
  *
- * The content script imports it when a text first passes the prefilter, and fetches the
- * metadata only when a number has to be validated: a page whose candidates are all dates and
- * prices never parses the metadata.
+ * The content script imports it, and fetches the metadata alongside, when a text first passes
+ * the prefilter (phone-metadata.ts); until the metadata is in, the detector answers null for a
+ * text that needs a number validated.
  */
 import { installPhoneMetadata, looksLikePhoneMetadata, MetadataNotLoaded } from './detect/metadata';
 import { isKnownCountry, validateDigits } from './detect/phone';

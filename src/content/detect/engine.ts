@@ -1,10 +1,9 @@
 /**
  * The phone-number engine the scanner validates with: libphonenumber-js and its metadata behind
  * three functions, and the detector that uses it. The content script starts without either and
- * loads them the first time a page needs them (src/content/phone-metadata.ts): the detector with
- * libphonenumber-js's code as one module when a text passes the prefilter, the metadata only when
- * a number has to be validated. Every other bundle installs the bundled engine through
- * with-metadata.ts.
+ * loads both the first time a text passes the prefilter (src/content/phone-metadata.ts): the
+ * detector with libphonenumber-js's code as one module, and the metadata alongside. Every other
+ * bundle installs the bundled engine through with-metadata.ts.
  */
 import type { CountryCode } from 'libphonenumber-js/core';
 import type { Detection, DialableResult } from './types';
@@ -65,10 +64,10 @@ export function phoneEngine(): PhoneEngine {
   return installed;
 }
 
-/** Forgets the engine, and the detector unless `keepDetector` (tests of the lazy path). */
-export function uninstallPhoneEngineForTests(keepDetector = false): void {
+/** Forgets the engine and the detector (tests of the lazy path). */
+export function uninstallPhoneEngineForTests(): void {
   installed = null;
-  if (!keepDetector) installedDetector = null;
+  installedDetector = null;
 }
 
 export { MetadataNotLoaded };
