@@ -119,7 +119,7 @@ describe('npm start', () => {
     assert.ok(gatewayUrl && demoUrl, details);
     assert.ok(await isFree(Number(gatewayUrl)), 'the gateway port is free again');
     assert.ok(await isFree(Number(demoUrl)), 'the demo page port is free again');
-    assert.deepEqual(processesMentioning(profiles), [], 'no Chromium left running');
+    assert.deepEqual(processesMentioning(profiles), [], `no Chromium left running\n${details}`);
   });
 
   test('without Chromium it prints the install command and exits 1', { timeout: 60_000 }, async () => {

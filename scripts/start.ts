@@ -104,11 +104,20 @@ async function exit(code: number): Promise<never> {
   await stopAll();
   process.exit(code);
 }
-let signalled = false;
+/**
+ * Ctrl-C in a terminal signals the whole process group, and tsx relays the signal to this
+ * process as well: one Ctrl-C can arrive twice within milliseconds. Only a later one is a
+ * second Ctrl-C.
+ */
+const SAME_SIGNAL_MS = 1000;
+let signalledAt: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (signalled) process.exit(1); // a second Ctrl-C: do not wait any longer
-    signalled = true;
+    if (signalledAt !== undefined) {
+      if (Date.now() - signalledAt < SAME_SIGNAL_MS) return;
+      process.exit(1); // a second Ctrl-C: do not wait any longer
+    }
+    signalledAt = Date.now();
     say(`${signal}: stopping the browsers and servers…`);
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
@@ -214,11 +223,21 @@ function processIdsMentioning(text: string): number[] {
 
 /**
  * Closing a context returns once the browser process has gone, but its zygotes and helpers can
- * outlive it for a moment, and under load for longer: wait for them, then kill what is left.
+ * outlive it for a moment, and under load for longer: wait for them, then kill what is left. A
+ * child the zygote forks during shutdown carries the zygote's command line until it renames
+ * itself, so the profile must stay absent for a while, not just once (CI twice found a renderer
+ * right after a single empty look).
  */
+const PROCESSES_QUIET_MS = 750;
+
 async function stopProcessesOf(profile: string): Promise<void> {
   const deadline = Date.now() + 5000;
-  while (processIdsMentioning(profile).length > 0 && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    if (processIdsMentioning(profile).length > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= PROCESSES_QUIET_MS) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
   const leftovers = processIdsMentioning(profile);
   for (const pid of leftovers) {
     try {
