@@ -58,30 +58,69 @@ describe('loading the phone engine', () => {
     expect(fetchResource).toHaveBeenCalledTimes(1);
   });
 
-  it('installs no metadata from a failed or malformed response, and gives up after three tries', async () => {
-    const { loadPhoneEngine, hasPhoneEngine, detector, engineModule } = await freshModules();
-    const answers = [respond({}, false), respond({ not: 'metadata' }), Promise.reject(new TypeError('Failed to fetch')), respond(metadata)];
-    const fetchResource = vi.fn(() => answers.shift()!);
-    const importModule = vi.fn(() => Promise.resolve(engineModule));
-    const sources = { resourceUrl, fetchResource, importModule };
-    for (let i = 0; i < 4; i++) expect(await loadPhoneEngine(sources)).toBe(false);
-    expect(fetchResource).toHaveBeenCalledTimes(3);
-    expect(hasPhoneEngine()).toBe(false);
-    expect(detector()).not.toBeNull(); // the module came: SIP addresses need no metadata
+  it('tries a failed or malformed metadata response again after a pause, and installs the good one', async () => {
+    vi.useFakeTimers();
+    try {
+      const { loadPhoneEngine, hasPhoneEngine, engineModule } = await freshModules();
+      const answers = [respond({ not: 'metadata' }), Promise.reject(new TypeError('Failed to fetch')), respond(metadata)];
+      answers.forEach((answer) => answer.catch(() => undefined));
+      const fetchResource = vi.fn(() => answers.shift()!);
+      const sources = { resourceUrl, fetchResource, importModule: vi.fn(() => Promise.resolve(engineModule)) };
+      let outcome: boolean | undefined;
+      void loadPhoneEngine(sources).then((loaded) => (outcome = loaded));
+      await vi.advanceTimersByTimeAsync(499);
+      expect(fetchResource).toHaveBeenCalledTimes(1); // no hammering: the second try waits
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fetchResource).toHaveBeenCalledTimes(2);
+      expect(outcome).toBeUndefined(); // one answer, at the end, not one per failed try
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(fetchResource).toHaveBeenCalledTimes(3);
+      expect(outcome).toBe(true);
+      expect(hasPhoneEngine()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('installs nothing from a failed import, and gives up after three tries', async () => {
-    const { loadDetector, loadPhoneEngine, detector, hasPhoneEngine, engineModule } = await freshModules();
-    const imports = [Promise.reject(new TypeError('Failed to fetch dynamically imported module')), Promise.reject(new TypeError('again')), Promise.reject(new TypeError('again')), Promise.resolve(engineModule)];
-    imports.forEach((attempt) => attempt.catch(() => undefined));
-    const importModule = vi.fn(() => imports.shift()!);
-    const sources = { resourceUrl, fetchResource: vi.fn(() => respond(metadata)), importModule };
-    expect(await loadDetector(sources)).toBe(false);
-    expect(await loadPhoneEngine(sources)).toBe(false);
-    expect(await loadDetector(sources)).toBe(false);
-    expect(await loadDetector(sources)).toBe(false);
-    expect(importModule).toHaveBeenCalledTimes(3);
-    expect(detector()).toBeNull();
-    expect(hasPhoneEngine()).toBe(false);
+  it('answers false for good after three failed metadata tries, and keeps the detector from the module', async () => {
+    vi.useFakeTimers();
+    try {
+      const { loadPhoneEngine, hasPhoneEngine, detector, engineModule } = await freshModules();
+      const answers = [respond({}, false), respond({ not: 'metadata' }), Promise.reject(new TypeError('Failed to fetch')), respond(metadata)];
+      answers.forEach((answer) => answer.catch(() => undefined));
+      const fetchResource = vi.fn(() => answers.shift()!);
+      const sources = { resourceUrl, fetchResource, importModule: vi.fn(() => Promise.resolve(engineModule)) };
+      const first = loadPhoneEngine(sources);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(await first).toBe(false);
+      expect(await loadPhoneEngine(sources)).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(fetchResource).toHaveBeenCalledTimes(3);
+      expect(hasPhoneEngine()).toBe(false);
+      expect(detector()).not.toBeNull(); // the module came: SIP addresses need no metadata
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('installs nothing after three failed imports, and answers false for good to both loads', async () => {
+    vi.useFakeTimers();
+    try {
+      const { loadDetector, loadPhoneEngine, detector, hasPhoneEngine, engineModule } = await freshModules();
+      const imports = [Promise.reject(new TypeError('Failed to fetch dynamically imported module')), Promise.reject(new TypeError('again')), Promise.reject(new TypeError('again')), Promise.resolve(engineModule)];
+      imports.forEach((attempt) => attempt.catch(() => undefined));
+      const importModule = vi.fn(() => imports.shift()!);
+      const sources = { resourceUrl, fetchResource: vi.fn(() => respond(metadata)), importModule };
+      const loads = Promise.all([loadDetector(sources), loadPhoneEngine(sources)]);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(await loads).toEqual([false, false]);
+      expect(await loadDetector(sources)).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(importModule).toHaveBeenCalledTimes(3);
+      expect(detector()).toBeNull();
+      expect(hasPhoneEngine()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

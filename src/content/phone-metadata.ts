@@ -26,26 +26,32 @@ export interface EngineSources {
 
 /** A page that keeps needing it gets a few tries per step, not a fetch per mutation. */
 const MAX_ATTEMPTS = 3;
+/** The pause before the second try; doubled before the third. */
+const RETRY_PAUSE_MS = 500;
 
-/** One step of the load: shared while in flight, retried after a failure up to MAX_ATTEMPTS. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One step of the load, shared by everyone who needs it: up to MAX_ATTEMPTS tries with a pause
+ * between them (a fetch can fail while the browser is busy or the extension updates), then the
+ * answer, kept. So a false from the loader is final, and the scanner can stop waiting for it.
+ */
 class Step<T> {
-  private loading: Promise<T | null> | undefined;
-  private attempts = 0;
+  private outcome: Promise<T | null> | undefined;
 
   constructor(private readonly run: () => Promise<T | null>) {}
 
   load(): Promise<T | null> {
-    if (!this.loading && this.attempts >= MAX_ATTEMPTS) return Promise.resolve(null);
-    if (!this.loading) {
-      this.attempts++;
-      const attempt = this.run().catch(() => null);
-      this.loading = attempt;
-      // a failed attempt (e.g. the extension was reloaded mid-fetch) may be retried by a later need
-      void attempt.then((value) => {
-        if (value === null && this.loading === attempt) this.loading = undefined;
-      });
+    this.outcome ??= this.tryAll();
+    return this.outcome;
+  }
+
+  private async tryAll(): Promise<T | null> {
+    for (let attempt = 1; ; attempt++) {
+      const value = await this.run().catch(() => null);
+      if (value !== null || attempt >= MAX_ATTEMPTS) return value;
+      await pause(RETRY_PAUSE_MS * 2 ** (attempt - 1));
     }
-    return this.loading;
   }
 }
 
@@ -67,10 +73,11 @@ function stepsFor(sources: EngineSources) {
 }
 
 /**
- * Resolves true once the detector is installed; false if it cannot be (extension gone, bad
- * file). The metadata is fetched and parsed alongside: waiting for it until a number needs
- * validating (tried: a fetch after the module, or a response kept unread until then) made the
- * article's scan cost 10–15 % more script time in interleaved A/B runs.
+ * Resolves true once the detector is installed; false, for good, when it cannot be (extension
+ * gone, bad file) after MAX_ATTEMPTS tries. The metadata is fetched and parsed alongside:
+ * waiting for it until a number needs validating (tried: a fetch after the module, or a
+ * response kept unread until then) made the article's scan cost 10–15 % more script time in
+ * interleaved A/B runs.
  */
 export async function loadDetector(sources: EngineSources): Promise<boolean> {
   if (detector()) return true;
@@ -81,7 +88,7 @@ export async function loadDetector(sources: EngineSources): Promise<boolean> {
   return true;
 }
 
-/** Resolves true once the detector and the phone engine (with its metadata) are installed. */
+/** Resolves true once the detector and the phone engine (with its metadata) are installed; false for good, as above. */
 export async function loadPhoneEngine(sources: EngineSources): Promise<boolean> {
   if (hasPhoneEngine()) return true;
   const { module, metadata } = stepsFor(sources);

@@ -147,6 +147,44 @@ describe('Scanner and the lazily loaded phone metadata', () => {
     expect(dials()).toEqual(['+14155550101', '+14155550102']);
   });
 
+  it('finishes the scan without the metadata once it cannot be loaded: SIP addresses marked, nothing left waiting', () => {
+    uninstallPhoneEngineForTests();
+    installDetector(createDetector());
+    const { scanner, dials, requests } = setUp('<p>Call 415-555-0101</p><p>write to sip:desk@example.com</p><p><a href="tel:+14155550102">or here</a></p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    expect(scanner.waitingForEngine).toBe(true);
+    const asked = requests();
+    expect(asked).toBeGreaterThan(0);
+    scanner.engineUnavailable('metadata');
+    expect(scanner.waitingForEngine).toBe(false);
+    while (scanner.work(Infinity));
+    expect(dials()).toEqual(['sip:desk@example.com']);
+    document.body.insertAdjacentHTML('beforeend', '<p>later 415-555-0103</p><p><a href="tel:+14155550104">link</a></p>');
+    scanner.enqueue(document.body.lastChild!.previousSibling!);
+    scanner.enqueue(document.body.lastChild!);
+    while (scanner.work(Infinity));
+    expect(scanner.waitingForEngine).toBe(false);
+    expect(requests()).toBe(asked); // a lost cause is not asked for again, text by text
+  });
+
+  it('finishes the scan with nothing marked once the detector cannot be loaded', () => {
+    uninstallPhoneEngineForTests();
+    const { scanner, dials, parts } = setUp('<p>Call 415-555-0101</p><p>write to sip:desk@example.com</p>');
+    scanner.enqueueDocument();
+    scanner.work(Infinity);
+    expect(parts()).toEqual(new Set(['detector']));
+    scanner.engineUnavailable('detector');
+    expect(scanner.waitingForEngine).toBe(false);
+    while (scanner.work(Infinity));
+    document.body.insertAdjacentHTML('beforeend', '<p>later 415-555-0103</p>');
+    scanner.enqueue(document.body.lastChild!);
+    while (scanner.work(Infinity));
+    expect(scanner.waitingForEngine).toBe(false);
+    expect(dials()).toEqual([]);
+    expect(parts()).toEqual(new Set(['detector']));
+  });
+
   it('skips numbers inside SVG and MathML in an HTML document, in the walk and for added nodes', () => {
     installEngine();
     const { scanner, dials } = setUp(

@@ -117,6 +117,8 @@ export class Scanner {
   private deferredHead = 0;
   /** What the set-aside text waits for. */
   private waitingFor: EnginePart = 'detector';
+  /** Parts the loader gave up on: text that needs one is taken as holding nothing callable. */
+  private unavailable = new Set<EnginePart>();
   /** Nodes (elements and text) visited since the scanner was made. */
   nodesVisited = 0;
   textsDetected = 0;
@@ -140,7 +142,20 @@ export class Scanner {
 
   /** True while text set aside waits for a part of the phone engine (the scan is not done yet). */
   get waitingForEngine(): boolean {
-    return this.deferredHead < this.deferred.length && !(this.waitingFor === 'detector' ? detector() !== null : hasPhoneEngine());
+    return this.deferredHead < this.deferred.length && !this.engineAnswered(this.waitingFor);
+  }
+
+  /**
+   * The loader gave up on `part` (and the metadata with the detector): the set-aside text and
+   * every later candidate are finished without it, so the scan ends and nothing piles up.
+   */
+  engineUnavailable(part: EnginePart): void {
+    this.unavailable.add(part);
+    if (part === 'detector') this.unavailable.add('metadata');
+  }
+
+  private engineAnswered(part: EnginePart): boolean {
+    return (part === 'detector' ? detector() !== null : hasPhoneEngine()) || this.unavailable.has(part);
   }
 
   private get deferredReady(): boolean {
@@ -240,7 +255,7 @@ export class Scanner {
         if (skipElement(element, own, name, this.foreignElementsPossible)) {
           job.skipSubtree = true;
           // a call link (skipped: the link mode handles it) dials through the metadata when hovered or clicked
-          if (!hasPhoneEngine() && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needEngine('metadata');
+          if (!this.engineAnswered('metadata') && name === 'a' && CALL_LINK_SCHEME.test(element.getAttribute('href') ?? '')) this.options.needEngine('metadata');
         } else if (mayHostShadowRoot(name)) {
           const shadow = element.shadowRoot;
           if (shadow) this.addShadowRoot(shadow);
@@ -321,14 +336,18 @@ export class Scanner {
     this.options.marks.record(node, found.map(toMark), data);
   }
 
-  /** What `data` holds, or null when the part of the engine it needs is missing (then it is asked for). */
+  /**
+   * What `data` holds, or null when the part of the engine it needs is missing (then it is asked
+   * for). Nothing, when that part could not be loaded.
+   */
   private detectIn(data: string): Detection[] | null {
     const current = detector();
     if (!current) return this.need('detector');
     return current.detect(data, this.options.country) ?? this.need('metadata');
   }
 
-  private need(part: EnginePart): null {
+  private need(part: EnginePart): Detection[] | null {
+    if (this.unavailable.has(part)) return [];
     this.waitingFor = part;
     this.options.needEngine(part);
     return null;

@@ -391,13 +391,21 @@ export class Session {
     this.engineRequests.add(part);
     const start = performance.now();
     void this.hooks.loadEngine(part).then((loaded) => {
-      this.engineRequests.delete(part);
       try {
         performance.measure(`${PERF_PREFIX}${part}`, { start, end: performance.now(), detail: { loaded } });
       } catch {
         // timing is a nicety
       }
-      if (loaded && !this.destroyed) this.runner.schedule(0);
+      if (this.destroyed) return;
+      if (loaded) {
+        this.engineRequests.delete(part);
+      } else {
+        // the loader's false is final (it retried already): stay in engineRequests, never ask again
+        this.scanner.engineUnavailable(part);
+        const unmarked = part === 'detector' ? 'phone numbers and SIP addresses' : 'phone numbers';
+        console.warn(`Kandy Click-to-Call: could not load its phone number ${part === 'detector' ? 'detector' : 'data'}; ${unmarked} on this page are not marked. Reloading the page may help.`);
+      }
+      this.runner.schedule(0);
     });
   }
 
