@@ -41,7 +41,12 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const TARGETS = {
   msPer1000Nodes: 3,
   longestTaskMs: 50,
-  firstScanMs: { table: 300, article: 600 },
+  /**
+   * The issue names the pages in this order, "a 1 MB page and a 10,000-row table", and the
+   * first-scan targets in the same order, "300 ms / 600 ms". Until 2026-11-25 this bench held
+   * them the other way round (the table to 300 ms), a misreading.
+   */
+  firstScanMs: { article: 300, table: 600 },
   appendMsPer1000Rows: 100,
 };
 
