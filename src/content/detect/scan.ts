@@ -578,8 +578,10 @@ export class Scanner {
   /** A colon may end a URI scheme: sip:, sips:, tel:, or a URL that is skipped. */
   private colon(i: number): number {
     const text = this.text;
+    // "sips:sips:host": the scheme of a second URI cannot reach back into the one just found
+    const floor = this.out.length > 0 ? this.out[this.out.length - 1]!.end : 0;
     let s = i;
-    while (s > 0 && i - s < 7) {
+    while (s > floor && i - s < 7) {
       const c = text.charCodeAt(s - 1);
       if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) s--;
       else break;
