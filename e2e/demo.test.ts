@@ -16,6 +16,12 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const profiles = mkdtempSync(join(tmpdir(), 'kandy-demo-profiles-'));
+/**
+ * `npm start`'s command. Not the tsx CLI: on a signal it waits 30 ms for its child to confirm it
+ * got the signal too, and SIGKILLs the child if not; a demo busy starting two browsers missed
+ * that, so Ctrl-C left both Chromiums running (CI, 2026-11-25).
+ */
+const START_COMMAND = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
 
 interface Run {
   code: number | null;
@@ -32,14 +38,18 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** Runs `npx tsx scripts/start.ts`; `interrupt` sends SIGINT once stdout matches it. */
+/**
+ * Runs what `npm start` runs (package.json), without npm's banner; `interrupt` sends SIGINT once
+ * stdout matches it.
+ */
 function start(env: Record<string, string>, options: { timeoutMs: number; interrupt?: RegExp }): Promise<Run> {
   return new Promise((resolveRun) => {
     const childEnv: Record<string, string | undefined> = { ...process.env, DEMO_PROFILE_DIR: profiles, ...env };
     delete childEnv.DISPLAY; // headless: the scenario plays by itself
     delete childEnv.WAYLAND_DISPLAY;
     // Its own process group, so a signal reaches npx, tsx and the script together, as Ctrl-C in a terminal does.
-    const child = spawn('npx', ['tsx', 'scripts/start.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const [command, ...args] = START_COMMAND;
+    const child = spawn(command!, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const signalGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid) process.kill(-child.pid, signal);

@@ -105,9 +105,10 @@ async function exit(code: number): Promise<never> {
   process.exit(code);
 }
 /**
- * Ctrl-C in a terminal signals the whole process group, and tsx relays the signal to this
+ * Ctrl-C in a terminal signals the whole process group, and npm forwards the signal to this
  * process as well: one Ctrl-C can arrive twice within milliseconds. Only a later one is a
- * second Ctrl-C.
+ * second Ctrl-C. (`npm start` runs this with `node --import tsx`, not the tsx CLI, whose relay
+ * SIGKILLs a child that does not confirm a signal within 30 ms: no clean-up at all.)
  */
 const SAME_SIGNAL_MS = 1000;
 let signalledAt: number | undefined;
