@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { detect, parseDialable, type CountryCode, type Detection } from '../src/content/detect/with-metadata';
-import { precision, recall } from '../src/content/detect/corpus';
+import { precision, recall, scoreBy, type Score } from '../src/content/detect/corpus';
 
 interface Span {
   start: number;
@@ -112,28 +112,21 @@ export function scoreCorpus(samples: readonly CorpusSample[], options: { ignoreE
     byCountry.set(sample.country, tally);
     tally.samples++;
     const found = detect(sample.text, { defaultCountry: sample.country });
-    const matches = (detection: Detection, k: number) =>
-      'numbers' in sample.expected
-        ? dialOf(sample.expected.numbers[k]!) === dialOf(detection.dial)
-        : overlaps(sample.expected.spans[k]!, detection) && (sample.expected.spans[k]!.dial === undefined || dialOf(sample.expected.spans[k]!.dial!) === dialOf(detection.dial));
-    const expected = 'numbers' in sample.expected ? sample.expected.numbers : sample.expected.spans;
-    const used = new Set<number>();
-    for (const detection of found) {
-      const k = expected.findIndex((_, index) => !used.has(index) && matches(detection, index));
-      if (k >= 0) {
-        used.add(k);
-        tally.tp++;
-      } else {
-        tally.fp++;
-        failures.push(`${sample.where} false positive ${JSON.stringify(detection.text)} (${detection.dial}) in ${JSON.stringify(sample.text)}`);
-      }
+    const { expected } = sample;
+    const result: Score<Detection, string | Span> =
+      'numbers' in expected
+        ? scoreBy(found, expected.numbers, (detection, dial) => dialOf(dial) === dialOf(detection.dial))
+        : scoreBy(found, expected.spans, (detection, span) => overlaps(span, detection) && (span.dial === undefined || dialOf(span.dial) === dialOf(detection.dial)));
+    tally.tp += result.tp;
+    tally.fp += result.fp;
+    tally.fn += result.fn;
+    for (const detection of result.falsePositives) {
+      failures.push(`${sample.where} false positive ${JSON.stringify(detection.text)} (${detection.dial}) in ${JSON.stringify(sample.text)}`);
     }
-    expected.forEach((want, k) => {
-      if (used.has(k)) return;
-      tally.fn++;
+    for (const want of result.misses) {
       const what = typeof want === 'string' ? want : `${JSON.stringify(sample.text.slice(want.start, want.end))}${want.dial ? ` (${want.dial})` : ''}`;
       failures.push(`${sample.where} missed ${what} in ${JSON.stringify(sample.text)}`);
-    });
+    }
   }
   return { byCountry, failures };
 }

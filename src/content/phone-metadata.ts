@@ -24,7 +24,7 @@ export interface EngineSources {
   importModule?: (url: string) => Promise<EngineModule>;
 }
 
-/** A page that keeps needing it gets a few tries per step, not a fetch per mutation. */
+/** A few tries per step, then the answer is kept: a page never causes a fetch per mutation. */
 const MAX_ATTEMPTS = 3;
 /** The pause before the second try; doubled before the third. */
 const RETRY_PAUSE_MS = 500;

@@ -153,6 +153,7 @@ export class Session {
   private pointer: { x: number; y: number; target: EventTarget | null } | undefined;
   private frameRequested = false;
   private readonly engineRequests = new Set<EnginePart>();
+  private engineFailureReported = false;
   private shownByFocus = false;
   private destroyed = false;
   // timings for performance.measure
@@ -402,8 +403,11 @@ export class Session {
       } else {
         // the loader's false is final (it retried already): stay in engineRequests, never ask again
         this.scanner.engineUnavailable(part);
-        const unmarked = part === 'detector' ? 'phone numbers and SIP addresses' : 'phone numbers';
-        console.warn(`Kandy Click-to-Call: could not load its phone number ${part === 'detector' ? 'detector' : 'data'}; ${unmarked} on this page are not marked. Reloading the page may help.`);
+        if (!this.engineFailureReported) {
+          this.engineFailureReported = true; // a failed module fails both parts: one warning
+          const unmarked = part === 'detector' ? 'phone numbers and SIP addresses' : 'phone numbers';
+          console.warn(`Kandy Click-to-Call: could not load its phone number ${part === 'detector' ? 'detector' : 'data'}; ${unmarked} on this page are not marked. Reloading the page may help.`);
+        }
       }
       this.runner.schedule(0);
     });

@@ -692,20 +692,20 @@ export interface Found {
   dial: string;
 }
 
-export interface Score {
+export interface Score<F = Found, T = Truth> {
   tp: number;
   fp: number;
   fn: number;
-  falsePositives: Found[];
-  misses: Truth[];
+  falsePositives: F[];
+  misses: T[];
 }
 
-/** A detection matches a truth when their spans overlap and the dial strings are equal. */
-export function score(found: readonly Found[], truths: readonly Truth[]): Score {
+/** Pairs each detection with the first unused expected item it `matches`; the rest are false positives and misses. */
+export function scoreBy<F, T>(found: readonly F[], expected: readonly T[], matches: (found: F, expected: T) => boolean): Score<F, T> {
   const used = new Set<number>();
-  const result: Score = { tp: 0, fp: 0, fn: 0, falsePositives: [], misses: [] };
+  const result: Score<F, T> = { tp: 0, fp: 0, fn: 0, falsePositives: [], misses: [] };
   for (const f of found) {
-    const i = truths.findIndex((t, k) => !used.has(k) && t.start < f.end && f.start < t.end && t.dial === f.dial);
+    const i = expected.findIndex((t, k) => !used.has(k) && matches(f, t));
     if (i >= 0) {
       used.add(i);
       result.tp++;
@@ -714,13 +714,18 @@ export function score(found: readonly Found[], truths: readonly Truth[]): Score 
       result.falsePositives.push(f);
     }
   }
-  truths.forEach((t, k) => {
+  expected.forEach((t, k) => {
     if (!used.has(k)) {
       result.fn++;
       result.misses.push(t);
     }
   });
   return result;
+}
+
+/** A detection matches a truth when their spans overlap and the dial strings are equal. */
+export function score(found: readonly Found[], truths: readonly Truth[]): Score {
+  return scoreBy(found, truths, (f, t) => t.start < f.end && f.start < t.end && t.dial === f.dial);
 }
 
 export function precision(s: Pick<Score, 'tp' | 'fp'>): number {
