@@ -94,19 +94,29 @@ function compileEagerly(): Plugin {
 }
 
 /**
- * The phone engine the content script imports on demand (src/content/phone-engine.ts): an ES
- * module of its own, so the detector and libphonenumber-js's code are not compiled in every
- * frame of every page, and are compiled off the main thread where they are.
+ * An ES module of the content script's, built on its own and marked for eager compilation, so
+ * Chrome compiles it on a background thread while it loads instead of on the page's main thread:
+ *  - content/page.js, the content script's real code, which the injected loader
+ *    (src/content/index.ts) imports in every frame;
+ *  - content/phone-engine.js, the detector and libphonenumber-js's code, which page.js imports on
+ *    demand (src/content/phone-engine.ts), so they are not loaded in frames without a candidate.
  */
-const phoneEngineBuild = separateBuild(
-  {
-    lib: { entry: resolve(here, 'src/content/phone-engine.ts'), formats: ['es'], fileName: () => 'content/phone-engine.js' },
-  },
-  [compileEagerly()],
-);
+function eagerModuleBuild(entry: string, fileName: string): InlineConfig {
+  return separateBuild(
+    {
+      lib: { entry: resolve(here, entry), formats: ['es'], fileName: () => fileName },
+      // Vite leaves an ES library's white space for its consumers' bundlers; these files are shipped as they are
+      rollupOptions: { output: { minify } },
+    },
+    [compileEagerly()],
+  );
+}
+
+const contentPageBuild = eagerModuleBuild('src/content/page.ts', 'content/page.js');
+const phoneEngineBuild = eagerModuleBuild('src/content/phone-engine.ts', 'content/phone-engine.js');
 
 /**
- * Runs the popup's and the phone engine's builds after the extension's. vite-plugin-web-extension
+ * Runs the popup's and the content modules' builds after the extension's. vite-plugin-web-extension
  * loads this config again for each of its own child builds (and marks them with this variable);
  * only the outer build may start them.
  */
@@ -121,6 +131,7 @@ function afterTheExtension(): Plugin {
     async closeBundle() {
       if (failed) return;
       await build(popupBuild);
+      await build(contentPageBuild);
       await build(phoneEngineBuild);
     },
   };

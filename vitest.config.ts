@@ -8,7 +8,7 @@ export default defineConfig({
   plugins: [svelte({ configFile: resolve(here, 'svelte.config.js') })],
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {
-    include: ['src/**/*.test.ts', 'gateway/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'gateway/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
   },
 });

@@ -2,7 +2,8 @@
  * What an extension page or script of dist/ loads: an HTML page's <script src>, <link
  * rel=modulepreload> and stylesheets, followed through the static `import … from "…"` of every
  * chunk (Vite builds the HTML pages together, so their code is split across shared chunks).
- * Dynamic `import()` targets are listed apart: they load only when used.
+ * Dynamic `import()` targets are listed apart: they load only when used; the content script
+ * loader's `import(chrome.runtime.getURL(…))` is followed like a static import, as it runs at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface BundleSize {
 
 const STATIC_IMPORT = /(?:\bimport|\bexport)\s*(?:[\w*${}\s,]*?\bfrom\s*)?["'`](\.{1,2}\/[^"'`]+|\/[^"'`]+)["'`]/g;
 const DYNAMIC_IMPORT = /\bimport\(\s*["'`](\.{1,2}\/[^"'`]+|\/[^"'`]+)["'`]\s*\)/g;
+/** A content script loader's import of an extension file: loaded at once, like a static import. */
+const RUNTIME_URL_IMPORT = /\bimport\(\s*chrome\.runtime\.getURL\(\s*["'`]([^"'`]+)["'`]\s*\)\s*\)/g;
 const MAP_DEPS = /__vite__mapDeps=.*?\[((?:"[^"]*",?)*)\]/;
 
 function resolveFrom(root: string, from: string, spec: string): string {
@@ -58,6 +61,7 @@ export function bundleFiles(root: string, entry: string): BundleFiles {
       if (target.endsWith('.css')) css.add(target);
       else queue.push(target);
     }
+    for (const match of code.matchAll(RUNTIME_URL_IMPORT)) queue.push(resolve(root, match[1]!));
     for (const match of code.matchAll(DYNAMIC_IMPORT)) lazy.add(resolveFrom(root, file, match[1]!));
     const deps = MAP_DEPS.exec(code)?.[1];
     if (deps) for (const dep of deps.split(',')) if (dep) lazy.add(resolve(root, JSON.parse(dep) as string));

@@ -49,8 +49,10 @@ function detectDom(json: Json): Figure[] {
   const targets = json?.targets ?? {};
   const gzip = num(json?.contentScript?.gzipBytes);
   if (gzip !== null) figures.push(figure('content script, gzip', gzip / 1000, 'kB', { target: '≤ 60 kB', within: (value) => value <= 60 }));
-  const evaluation = num(json?.contentScript?.evaluationMs?.cpu1x);
-  if (evaluation !== null) figures.push(figure('content script evaluation (stand-in <script>)', evaluation, 'ms', { target: '≤ 10 ms', within: (value) => value <= 10 }));
+  const evaluation = num(json?.contentScript?.evaluation?.cpu1x?.wallMs);
+  if (evaluation !== null) {
+    figures.push(figure('content script evaluation per page (main thread, loader and module, new renderer), wall', evaluation, 'ms', { target: '≤ 10 ms', within: (value) => value <= 10 }));
+  }
   const engineGzip = num(json?.phoneEngine?.gzipBytes);
   if (engineGzip !== null) figures.push(figure('phone engine module loaded on demand (only pages with a candidate), gzip', engineGzip / 1000, 'kB'));
   const metadataGzip = num(json?.phoneMetadata?.gzipBytes);
