@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
-import type { Page, Worker } from 'playwright-core';
+import type { Frame, Page, Worker } from 'playwright-core';
 import { startGateway, type Gateway } from '../gateway/src/server.ts';
 import { launchExtensionUser, waitFor, type AppStateLike, type CallLike, type ExtensionUser } from './support/extension.ts';
 import { demoUser } from './support/demo-users.ts';
@@ -54,7 +54,7 @@ async function serveFixtures(): Promise<Server> {
 // ---- the page, seen from its main world ---------------------------------------------------------
 
 interface Where {
-  /** id of a same-origin iframe holding the text */
+  /** id of an iframe holding the text (same-origin, or sandboxed with an opaque origin) */
   frame?: string;
   /** id of an element whose open shadow root holds the text */
   shadowHost?: string;
@@ -64,66 +64,64 @@ interface Point {
   y: number;
 }
 
-/** Centre (top-level viewport coordinates) of the first occurrence of `snippet`. */
+/**
+ * The frame that holds `where`'s text and where its viewport sits in the page's. Reached through
+ * Playwright rather than `contentDocument`, so a sandboxed frame (opaque origin) works the same.
+ */
+async function frameOf(page: Page, where: Where): Promise<{ frame: Frame; dx: number; dy: number }> {
+  if (!where.frame) return { frame: page.mainFrame(), dx: 0, dy: 0 };
+  const element = await page.locator(`#${where.frame}`).elementHandle();
+  const frame = await element?.contentFrame();
+  assert.ok(element && frame, `the frame #${where.frame} is on the page`);
+  const offset = await element.evaluate((iframe) => {
+    const box = iframe.getBoundingClientRect();
+    return { dx: box.left + iframe.clientLeft, dy: box.top + iframe.clientTop };
+  });
+  return { frame, ...offset };
+}
+
 async function textPoint(page: Page, snippet: string, where: Where = {}): Promise<Point> {
-  const point = await page.evaluate(({ snippet, where }) => {
-    let doc = document;
-    let dx = 0;
-    let dy = 0;
-    if (where.frame) {
-      const frame = document.getElementById(where.frame) as HTMLIFrameElement;
-      const box = frame.getBoundingClientRect();
-      dx = box.left + frame.clientLeft;
-      dy = box.top + frame.clientTop;
-      doc = frame.contentDocument!;
-    }
-    const root: Node = where.shadowHost ? doc.getElementById(where.shadowHost)!.shadowRoot! : doc;
-    const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const { frame, dx, dy } = await frameOf(page, where);
+  const point = await frame.evaluate(({ snippet, shadowHost }) => {
+    const root: Node = shadowHost ? document.getElementById(shadowHost)!.shadowRoot! : document;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const at = (node as Text).data.indexOf(snippet);
       if (at < 0) continue;
-      const range = doc.createRange();
+      const range = document.createRange();
       range.setStart(node, at);
       range.setEnd(node, at + snippet.length);
       const rect = range.getClientRects()[0]!;
-      return { x: dx + rect.left + rect.width / 2, y: dy + rect.top + rect.height / 2 };
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
     }
     return null;
-  }, { snippet, where });
+  }, { snippet, shadowHost: where.shadowHost });
   assert.ok(point, `"${snippet}" is on the page`);
-  return point;
+  return { x: dx + point.x, y: dy + point.y };
 }
 
 /** Centre of the visible call button (its host has the button's box), or null. */
 async function buttonPoint(page: Page, where: Where = {}, hostId = BUTTON_HOST): Promise<Point | null> {
-  return page.evaluate(({ where, hostId }) => {
-    let doc = document;
-    let dx = 0;
-    let dy = 0;
-    if (where.frame) {
-      const frame = document.getElementById(where.frame) as HTMLIFrameElement;
-      const box = frame.getBoundingClientRect();
-      dx = box.left + frame.clientLeft;
-      dy = box.top + frame.clientTop;
-      doc = frame.contentDocument!;
-    }
-    const host = doc.getElementById(hostId);
+  const { frame, dx, dy } = await frameOf(page, where);
+  const point = await frame.evaluate((hostId) => {
+    const host = document.getElementById(hostId);
     if (!host || getComputedStyle(host).display === 'none') return null;
     const rect = host.getBoundingClientRect();
-    return rect.width > 0 ? { x: dx + rect.left + rect.width / 2, y: dy + rect.top + rect.height / 2 } : null;
-  }, { where, hostId });
+    return rect.width > 0 ? { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 } : null;
+  }, hostId);
+  return point && { x: dx + point.x, y: dy + point.y };
 }
 
 /** The text of every highlighted range in a document (the registry is shared with the page). */
 async function highlightedTexts(page: Page, where: Where = {}): Promise<string[]> {
-  return page.evaluate((where) => {
-    const win = (where.frame ? (document.getElementById(where.frame) as HTMLIFrameElement).contentWindow! : window) as unknown as typeof globalThis;
+  const { frame } = await frameOf(page, where);
+  return frame.evaluate(() => {
     const texts: string[] = [];
-    for (const highlight of win.CSS.highlights.values()) {
+    for (const highlight of CSS.highlights.values()) {
       for (const range of highlight) texts.push((range.startContainer as Text).data.slice(range.startOffset, range.endOffset));
     }
     return texts;
-  }, where);
+  });
 }
 
 async function hover(page: Page, snippet: string, where: Where = {}): Promise<Point> {
@@ -222,7 +220,7 @@ after(async () => {
 
 // Runs before the main suite: its last test reloads the extension, which closes the control page.
 describe('hostile environments', () => {
-  test('a page that sabotages prototypes, JSON, Promise and listeners, has a strict CSP, storms the DOM and carries script payloads cannot stop, fool or reach us', TEST_TIMEOUT, async () => {
+  test('a page that sabotages prototypes, JSON, Promise and listeners, has a strict CSP with Trusted Types, storms the DOM and carries script payloads cannot stop, fool or reach us', TEST_TIMEOUT, async () => {
     const dialogs: string[] = [];
     const page = await openFixture('hostile-env.html');
     page.on('dialog', (dialog) => {
@@ -347,6 +345,39 @@ describe('click to call on web pages', () => {
     await page.close();
   });
 
+  test('sandboxed frames (opaque origin; a mail tool\'s message, scripts off or on): their numbers are marked, and clicking one calls bob', TEST_TIMEOUT, async () => {
+    const page = await openFixture('sandboxed.html');
+    const cases: [string, string][] = [
+      ['message', '(415) 555-0101'],
+      ['widget', '+1 415 555 0101'],
+    ];
+    for (const [id, snippet] of cases) {
+      const { frame } = await frameOf(page, { frame: id });
+      assert.equal(await frame.evaluate(() => origin), 'null', `the ${id} frame has an opaque origin`);
+      await waitFor(async () => (await highlightedTexts(page, { frame: id })).includes(snippet), `the number in the ${id} frame to be marked`, 20_000);
+      await hoverAndClick(page, snippet, { frame: id });
+      await expectBobRings(`sandboxed ${id} frame`);
+    }
+    await page.close();
+  });
+
+  test('a single-page app: a new view’s number is marked and callable, the old view’s mark is released, and Back brings it again', TEST_TIMEOUT, async () => {
+    const page = await openFixture('spa.html');
+    const marked = (expected: string[]) => async () => {
+      const texts = await highlightedTexts(page);
+      return JSON.stringify([...texts].sort()) === JSON.stringify([...expected].sort()) ? texts : undefined;
+    };
+    await waitFor(marked(['(415) 555-0102']), 'the first view’s number to be marked', 20_000);
+    await page.click('#to-contacts'); // a real click on the app's own link: pushState and a new view, no page load
+    assert.match(page.url(), /#contacts$/);
+    await waitFor(marked(['+1 415 555 0101']), 'only the new view’s number to be marked (the old one released)', 20_000);
+    await hoverAndClick(page, '+1 415 555 0101');
+    await expectBobRings('single-page app view');
+    await page.goBack(); // popstate: the app renders the first view again
+    await waitFor(marked(['(415) 555-0102']), 'the first view’s number to be marked again after Back', 20_000);
+    await page.close();
+  });
+
   test('link mode "offer": hovering a tel: link offers the button; "take-over": a real click on the link calls through the extension', TEST_TIMEOUT, async () => {
     const page = await openFixture('index.html');
     await waitFor(async () => (await highlightedTexts(page)).length > 0, 'the page to be scanned', 20_000);
@@ -433,6 +464,40 @@ describe('click to call on web pages', () => {
     // The same button still works for the user.
     await hoverAndClick(page, '(415) 555-0101');
     await expectBobRings('real click on the hostile page');
+    await page.close();
+  });
+
+  test('a page that imports the content script module itself (with its per-session URL) starts nothing', TEST_TIMEOUT, async () => {
+    const page = await openFixture('hostile.html');
+    await waitFor(async () => (await highlightedTexts(page)).length === 1, 'the bait number to be marked', 20_000);
+    // The URL a page would need: the dynamic one, as the content script itself resolves it (from its world, through CDP).
+    const cdp = await alice.context.newCDPSession(page);
+    const worlds: { id: number; name: string; auxData?: { frameId?: string } }[] = [];
+    cdp.on('Runtime.executionContextCreated', (event) => worlds.push(event.context as (typeof worlds)[number]));
+    await cdp.send('Runtime.enable');
+    const ours = worlds.find((world) => world.name !== '' && world.name !== 'main' && /click-to-call/i.test(world.name));
+    assert.ok(ours, `the content script's world is listed (${worlds.map((world) => world.name).join(', ')})`);
+    const resolved = await cdp.send('Runtime.evaluate', { contextId: ours.id, expression: "chrome.runtime.getURL('content/page.js')", returnByValue: true });
+    const moduleUrl = String(resolved.result.value);
+    assert.match(moduleUrl, /^chrome-extension:\/\/[^/]+\/content\/page\.js$/);
+    await cdp.detach();
+    const before = await callIds();
+    const report = await page.evaluate(async (url) => {
+      const hostsBefore = document.querySelectorAll('*').length;
+      let loaded: string;
+      try {
+        const module = (await import(url)) as Record<string, unknown>;
+        loaded = `loaded, exports: ${Object.keys(module).join(',') || 'none'}`;
+      } catch (error) {
+        loaded = `refused: ${String(error)}`;
+      }
+      await new Promise((done) => setTimeout(done, 1500));
+      return { loaded, addedElements: document.querySelectorAll('*').length - hostsBefore, hasRuntime: typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id };
+    }, moduleUrl);
+    assert.equal(report.hasRuntime, 'undefined', 'a page has no extension runtime');
+    assert.equal(report.addedElements, 0, `importing the module added nothing to the page (${report.loaded})`);
+    assert.equal((await highlightedTexts(page)).length, 1, 'no second set of marks');
+    await expectNoNewCall(before, 1000, 'the module imported by the page');
     await page.close();
   });
 
