@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (tsx scripts/bench.ts): builds the extension, runs every benchmark in bench/ as
+ * `npm run bench` (node --import tsx scripts/bench.ts): builds the extension, runs every benchmark in bench/ as
  * its own child process (`npx tsx bench/<name>.ts`) with a time limit, then reads every
  * bench/results/*.json and prints one summary table (figure, value, baseline, ratio, target, met?),
  * and writes bench/results/summary.json and bench/results/summary.md (a markdown table for the README).
