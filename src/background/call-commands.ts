@@ -1,8 +1,7 @@
 /** Keyboard shortcuts for the two things a busy user does most: pick up and hang up. */
 import { isRingingIncoming, type AppState, type CallView } from '../shared/state';
 import type { HubContext } from './hub';
-
-import { readState } from './storage';
+import { readSettledState } from './state-observers';
 
 export const ANSWER_COMMAND = 'answer-call';
 export const HANG_UP_COMMAND = 'hang-up';
@@ -17,9 +16,9 @@ export function callToHangUp(state: AppState): CallView | undefined {
   return live.find((call) => call.phase === 'connected') ?? live.find((call) => call.phase !== 'on-hold') ?? live[0];
 }
 
-async function onCommand(context: HubContext, command: string): Promise<void> {
+export async function onCallCommand(context: HubContext, command: string): Promise<void> {
   if (command !== ANSWER_COMMAND && command !== HANG_UP_COMMAND) return;
-  const state = await readState(context.browser);
+  const state = await readSettledState(context);
   const call = command === ANSWER_COMMAND ? callToAnswer(state) : callToHangUp(state);
   if (!call) return;
   await context.sendToOffscreen({
@@ -31,5 +30,5 @@ async function onCommand(context: HubContext, command: string): Promise<void> {
 }
 
 export function registerCallCommands(context: HubContext): void {
-  chrome.commands.onCommand.addListener((command) => void onCommand(context, command).catch((error: unknown) => console.warn('Command failed', error)));
+  chrome.commands.onCommand.addListener((command) => void onCallCommand(context, command).catch((error: unknown) => console.warn('Command failed', error)));
 }

@@ -54,3 +54,13 @@ export function applyState(context: HubContext, next: AppState): Promise<void> {
   applying = run.catch(() => undefined);
   return run;
 }
+
+/**
+ * The call state once every push that has arrived is stored. Observers run before a state is
+ * stored, so the ringing notification is already on screen while storage still holds the state
+ * before it; a shortcut pressed at that moment must see the call it shows.
+ */
+export async function readSettledState(context: HubContext): Promise<AppState> {
+  await applying;
+  return readState(context.browser);
+}

@@ -1,8 +1,8 @@
 import { fail, ok, type Reply, type UiToBackground } from '../../shared/messages';
 import type { Settings } from '../../shared/settings';
 import type { HandlerMap } from '../hub';
-import { readSettings, readState } from '../storage';
-import { applyState } from '../state-observers';
+import { readSettings } from '../storage';
+import { applyState, readSettledState } from '../state-observers';
 import { saveSettings, settingsView, signInWithAccount, signOut } from '../settings-account';
 import type { AppState } from '../../shared/state';
 import { clearMissedCalls } from '../call-notifications';
@@ -25,7 +25,7 @@ export const uiHandlers: HandlerMap<UiToBackground> = {
     } catch {
       // Fall back to the last state we saw; the offscreen document will push when it is up.
     }
-    return ok(await readState(context.browser));
+    return ok(await readSettledState(context));
   },
   async 'ui/get-settings'(_message, context) {
     // Pages never get the password back, even a kept one.
@@ -57,7 +57,7 @@ export const uiHandlers: HandlerMap<UiToBackground> = {
   },
   async 'ui/missed-seen'(_message, context) {
     await clearMissedCalls(context);
-    await showBadge(context, await readState(context.browser));
+    await showBadge(context, await readSettledState(context));
     return ok(undefined);
   },
   async 'ui/get-history'(_message, context) {
