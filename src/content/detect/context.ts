@@ -20,18 +20,33 @@ const LETTER_LABELS = new Set(['t', 'm', 'f', 'p', 'h', 'w', 'o', 'c', 'tf']);
 
 const ID_WORDS = new Set(
   (
-    'order orders ord invoice inv receipt ref reference refno id ids account acct acc tracking track trk ' +
+    'ord invoice inv receipt ref reference refno id ids account acct acc tracking track trk ' +
     'shipment awb parcel consignment sku item art article artikel artnr part model isbn issn ean upc gtin asin ' +
-    'serial sn imei iccid meid ticket case po confirmation conf transaction txn tx txid trx customer cust client ' +
-    'booking pnr reservation policy claim member membership passport license licence vin patent bestellung ' +
-    'bestellnummer bestellnr rechnung rechnungsnummer kundennummer kundennr auftrag auftragsnummer vorgang ' +
-    'aktenzeichen az commande facture référence réf dossier pedido nota fatura boleto cpf cnpj rg protocolo ' +
-    'aadhaar aadhar pan gst gstin uan abn acn tfn medicare nhs ssn ein tin vat ust ustid siret siren version ' +
+    'serial sn imei iccid meid ticket case po confirmation conf transaction txn tx txid trx ' +
+    'pnr policy claim member membership passport license licence vin patent ' +
+    'bestellnummer bestellnr rechnung rechnungsnummer kundennummer kundennr kunden auftrag auftrags auftragsnummer auftragsnr vorgang ' +
+    'aktenzeichen az konto kontonummer kontonr vertrag vertrags vertragsnummer vertragsnr mitglieds mitgliedsnummer mitgliedsnr ' +
+    'zähler zählernummer zählernr beleg belegnummer belegnr steuer steuernummer steuerid idnr ' +
+    'facture référence réf dossier nir insee fiscal sécu sociale nota fatura boleto cod cód codigo código cpf cnpj rg protocolo ' +
+    'roll challan aadhaar aadhar pan gst gstin uan abn acn tfn medicare nhs ssn ein tin vat ust ustid siret siren version ' +
     'ver build release rev revision ip timestamp ts epoch unix zip zipcode postcode postal plz cep pin pincode ' +
     'otp lot batch barcode iban bic swift routing aba card visa mastercard amex cvv amount total price balance ' +
-    'qty quantity population score rank page pages isin wkn fedex ups dhl usps tnt sendung sendungsnummer paket colis rastreio rastreamento encomenda awb 注文番号 伝票番号 追跡番号 郵便番号 会員番号 品番 型番 注文 請求書'
+    'qty quantity population score rank page pages loto lotto lottery tirage draw keno isin wkn fedex ups dhl usps tnt sendung sendungsnummer paket colis rastreio rastreamento encomenda awb 注文番号 伝票番号 追跡番号 郵便番号 会員番号 品番 型番 請求書'
   ).split(' '),
 );
+
+/**
+ * Words that name an identifier but also a business line: "Order No. 4155550101" is an order,
+ * "Orders: 0800 123 4568" and "Service client : 09 69 32 15 15" are phone lines. After one of
+ * them a number is an identifier only when a number word ("No.", "n°", "#") comes between, or
+ * when it is written as one bare run of digits (see `Context.idIfBare`).
+ */
+const LINE_ID_WORDS = new Set(
+  'order orders ordering customer customers cust client clients booking bookings reservation reservations bestellung bestellungen commande commandes pedido pedidos consumer registration enrolment enrollment application'.split(' '),
+);
+
+/** Neutral words that say what follows is a number: after a line word they make it an identifier. */
+const NUMBER_WORDS = new Set('n no nr nº n° num number nummer numéro numero número'.split(' '));
 
 /** Skipped when looking for the word right before a number: "Order No. 123", "Tel. Nr. 030". */
 const NEUTRAL = new Set(
@@ -45,6 +60,8 @@ export interface Context {
   phone: boolean;
   /** The label right before the number (neutral words skipped) is an identifier word or # / №. */
   id: boolean;
+  /** The label is a word like "Order" or "client": the number is an identifier if it is one bare digit run. */
+  idIfBare: boolean;
 }
 
 const WINDOW = 32;
@@ -73,9 +90,14 @@ function phoneWord(word: string): boolean {
 function idWord(word: string): boolean {
   if (ID_WORDS.has(word)) return true;
   if (word.charCodeAt(0) >= 0x3000) {
-    return /番号|注文|伝票|請求/.test(word) && !/電話|携帯|fax|ＦＡＸ|ＴＥＬ/i.test(word);
+    return /番号|伝票|請求/.test(word) && !/電話|携帯|fax|ＦＡＸ|ＴＥＬ/i.test(word);
   }
   return false;
+}
+
+/** "ご注文は" (orders): a line word in Japanese, unless it says number (注文番号, an identifier word). */
+function lineIdWord(word: string): boolean {
+  return LINE_ID_WORDS.has(word) || (word.charCodeAt(0) >= 0x3000 && word.includes('注文'));
 }
 
 /** Characters allowed between a label and its number: spaces and label punctuation. */
@@ -94,10 +116,11 @@ function isLabelPunct(c: number): boolean {
 export function contextBefore(text: string, pos: number): Context {
   let i = pos - 1;
   const stop = Math.max(0, pos - WINDOW);
+  let numberWord = false;
   while (i >= stop) {
     const c = text.charCodeAt(i);
-    if (isPhoneSymbol(c)) return { phone: true, id: false };
-    if (c === 35 || c === 0xff03 || c === 0x2116) return { phone: false, id: true }; // "#123…", "№ 123…"
+    if (isPhoneSymbol(c)) return PHONE;
+    if (c === 35 || c === 0xff03 || c === 0x2116) return ID; // "#123…", "№ 123…"
     if (!isLetter(c)) {
       if (!isLabelPunct(c)) break;
       i--;
@@ -106,9 +129,19 @@ export function contextBefore(text: string, pos: number): Context {
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
     const word = text.slice(i + 1, end).toLowerCase();
-    if (NEUTRAL.has(word)) continue;
-    if (LETTER_LABELS.has(word) || phoneWord(word)) return { phone: true, id: false };
-    return { phone: false, id: idWord(word) };
+    if (NEUTRAL.has(word)) {
+      if (NUMBER_WORDS.has(word)) numberWord = true;
+      continue;
+    }
+    if (LETTER_LABELS.has(word) || phoneWord(word)) return PHONE;
+    if (idWord(word)) return ID;
+    if (lineIdWord(word)) return numberWord ? ID : LINE;
+    return NONE;
   }
-  return { phone: false, id: false };
+  return NONE;
 }
+
+const PHONE: Context = { phone: true, id: false, idIfBare: false };
+const ID: Context = { phone: false, id: true, idIfBare: false };
+const LINE: Context = { phone: false, id: false, idIfBare: true };
+const NONE: Context = { phone: false, id: false, idIfBare: false };

@@ -313,9 +313,72 @@ describe('detect: look-alikes are not phone numbers', () => {
     expect(found('(11) 3333-4444', 'BR')).toEqual([['(11) 3333-4444', '+551133334444']]);
   });
 
-  it('does not read a calling code written without "+"', () => {
+  it('does not read a calling code written without "+", except India\'s "91-"', () => {
     none('ref 442079460958', 'GB');
     none('4930901820', 'DE');
+    expect(found('Contact: 91-9876543210', 'IN')).toEqual([['91-9876543210', '+919876543210']]);
+    expect(found('Ph 91 98765 43216', 'IN')).toEqual([['91 98765 43216', '+919876543216']]);
+    expect(found('91-9876543210', 'US')).toEqual([]);
+  });
+
+  it('reads a number after a business line word ("Orders", "client") and an identifier after its number word', () => {
+    expect(found('Service client : 09 69 32 15 15', 'FR')).toEqual([['09 69 32 15 15', '+33969321515']]);
+    expect(found('Orders 0800 123 4568', 'GB')).toEqual([['0800 123 4568', '+448001234568']]);
+    expect(found('Customer (800) 555-0158')).toEqual([['(800) 555-0158', '+18005550158']]);
+    expect(found('Faça seu pedido (11) 98765-4322', 'BR')).toEqual([['(11) 98765-4322', '+5511987654322']]);
+    expect(found('ご注文は0120-123-457まで', 'JP')).toEqual([['0120-123-457', '+81120123457']]);
+    none('Order 4155550101');
+    none('Booking no. 020 7946 0011', 'GB');
+    none('Pedido 1198765432', 'BR');
+    none('注文番号 0312345678', 'JP');
+  });
+
+  it('takes more identifier labels: accounts, contracts, roll numbers, codes, lotteries', () => {
+    for (const [text, country] of [
+      ['Konto 0532013000', 'DE'],
+      ['Vertrags-Nr. 0301234567', 'DE'],
+      ['Zählernummer 0301234567', 'DE'],
+      ['Roll No. 9876543210', 'IN'],
+      ['Challan no. 9876543210', 'IN'],
+      ['Cód. 11987654321', 'BR'],
+      ['Numéro fiscal 01 23 456 789 012', 'FR'],
+      ['Loto : 03 12 25 36 41', 'FR'],
+      ['Lotto 02 13 24 35 41 44', 'AU'],
+    ] as const) {
+      none(text, country);
+    }
+  });
+
+  it('does not cut a number out of an identifier written in small groups', () => {
+    none('1 85 05 78 006 084 36', 'FR');
+    none('N° de sécurité sociale : 2 69 05 49 588 157 80', 'FR');
+    // a number that fills the run, or ends it, is still one
+    expect(found('Tél. 01 23 45 67 89', 'FR')).toEqual([['01 23 45 67 89', '+33123456789']]);
+    expect(found('Ligne 3 01 23 45 67 89', 'FR')).toEqual([['01 23 45 67 89', '+33123456789']]);
+  });
+
+  it('reads German numbers with a direct-dial suffix (DIN 5008), but not a CEP on its own', () => {
+    expect(found('Telefon 030 12345-678', 'DE')).toEqual([['030 12345-678', '+493012345678']]);
+    expect(found('Tel. +49 (0)89 12345-678', 'DE')).toEqual([['+49 (0)89 12345-678', '+498912345678']]);
+    none('CEP 01310-100', 'BR');
+    none('Av. Paulista, 1578 - 01310-200', 'BR');
+  });
+
+  it('reads numbers listed with a comma and no space, not amounts', () => {
+    expect(found('Office 415-555-0174,415-555-0175')).toEqual([
+      ['415-555-0174', '+14155550174'],
+      ['415-555-0175', '+14155550175'],
+    ]);
+    expect(found('Mob 0412 345 686,0412 345 687', 'AU')).toEqual([
+      ['0412 345 686', '+61412345686'],
+      ['0412 345 687', '+61412345687'],
+    ]);
+    none('Total 4 155 550 101,99 €', 'FR');
+    none('1,234,567,890', 'US');
+  });
+
+  it('leaves a whole-number parenthesis out of the span', () => {
+    expect(found('(9876543210)', 'IN')).toEqual([['9876543210', '+919876543210']]);
   });
 
   it('reports only valid numbers', () => {

@@ -205,9 +205,10 @@ function badLeft(text: string, rs: number): boolean {
   if (isWhitespace(c)) return false;
   if (isDigit(c) || isWordLetter(c) || isCurrency(c) || c === 0x7b2c /* 第 */) return true;
   switch (c) {
+    case 44: // ,
+      return rs >= 2 && isDigit(text.charCodeAt(rs - 2)) && !commaBetweenNumbers(text, rs - 1);
     case 46: // .
     case 58: // :
-    case 44: // ,
       return rs >= 2 && isDigit(text.charCodeAt(rs - 2));
     case 45: // -
     case 0x2010:
@@ -283,8 +284,9 @@ function badRight(text: string, re: number): boolean {
     }
   }
   switch (c) {
-    case 46: // .
     case 44: // ,
+      return re + 1 < text.length && isDigit(text.charCodeAt(re + 1)) && !commaBetweenNumbers(text, re);
+    case 46: // .
     case 58: // :
       return re + 1 < text.length && isDigit(text.charCodeAt(re + 1));
     case 45:
@@ -315,6 +317,18 @@ function badRight(text: string, re: number): boolean {
   }
 }
 
+/**
+ * The comma at `at`, between digits, lists two numbers ("415-555-0174,415-555-0175",
+ * "0412 345 686,0412 345 687") rather than marking decimals or thousands ("19,99", "1,234.56"):
+ * what follows it is four digits or more, or three and a hyphen.
+ */
+function commaBetweenNumbers(text: string, at: number): boolean {
+  let e = at + 1;
+  while (e < text.length && e - at <= 4 && isDigit(text.charCodeAt(e))) e++;
+  const digits = e - at - 1;
+  return digits >= 4 || (digits === 3 && (text.charCodeAt(e) === 45 || text.charCodeAt(e) === 0x2010 || text.charCodeAt(e) === 0x2011));
+}
+
 /** `DE89 3704 0044 …` or `GB29 NWBK 6016 …`: the run belongs to an IBAN. */
 function inIban(text: string, rs: number, firstLen: number): boolean {
   // "DE89 …": two capitals glued to a two-digit first group
@@ -341,8 +355,11 @@ function inIban(text: string, rs: number, firstLen: number): boolean {
   return false;
 }
 
-/** Marks groups `a..b` (one tight segment: no spaces between them) that form a non-phone shape. */
-function barSegment(text: string, a: number, b: number, plus: boolean, country: CountryCode): void {
+/**
+ * Marks groups `a..b` (one tight segment: no spaces between them) that form a non-phone shape.
+ * `afterAreaCode`: groups before the segment open a number ("+49 30", "030", "(089)").
+ */
+function barSegment(text: string, a: number, b: number, plus: boolean, country: CountryCode, afterAreaCode: boolean): void {
   const count = b - a + 1;
   if (count === 1) return;
   let sep = gapSep[a + 1]!;
@@ -376,9 +393,10 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
   }
   if (!bad && count === 2 && (sep === 45 || sep === 0x2010 || sep === 0x2011) && glen(a) === 5) {
     // US ZIP+4 (94103-1234) opening the run ("(11) 91234-5678" is a Brazilian mobile number),
-    // and Brazilian CEP (01310-100)
+    // and Brazilian CEP (01310-100), unless it follows an area code: "030 12345-678" is
+    // a German number with its direct-dial suffix (DIN 5008)
     if (glen(b) === 4) bad = a === 0 && (text.charCodeAt(gStart[a]!) !== 48 || country === 'US');
-    else if (glen(b) === 3) bad = true;
+    else if (glen(b) === 3) bad = !afterAreaCode;
   }
   if (!bad && count === 2 && dot && !plus && glen(a) <= 3 && glen(b) >= 4 && (text.charCodeAt(gStart[a]!) !== 48 || glen(a) === 1)) {
     bad = true; // a decimal: 37.774929, 0.3547111
@@ -399,6 +417,12 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
     if (digits === 10 && glen(b) === 1) bad = true;
   }
   if (bad) for (let g = a; g <= b; g++) gBarred[g] = 1;
+}
+
+/** Chunks ci-1..cj+1 are all unbarred groups of at most three digits. */
+function smallGroupsAround(ci: number, cj: number): boolean {
+  for (let c = ci - 1; c <= cj + 1; c++) if (chBarred[c] || chDigits[c]! > 3) return false;
+  return true;
 }
 
 /** The digits of groups a..b-1 pass the Luhn check (card numbers do). */
@@ -606,7 +630,8 @@ export class Scanner {
       });
       return uri.end;
     }
-    if (len === 3 && startsWithWord(text, s, 'tel')) {
+    // "Tel:022-23456780", "TEL:03-1234-5678": a capital makes it a label; the number is read on its own
+    if (len === 3 && text.startsWith('tel', s)) {
       const tel = readTelUri(text, s);
       if (!tel) return i + 1;
       const plus = tel.number.startsWith('+');
@@ -649,7 +674,12 @@ export class Scanner {
       // 1700000000 / 1700000000123: a Unix timestamp unless labelled as a phone number
       if (!contextBefore(text, ci === 0 ? this.rs : gStart[fg]!).phone) return null;
     }
-    return phoneEngine().validateDigits(s, candPlus, this.country);
+    const v = phoneEngine().validateDigits(s, candPlus, this.country);
+    // "91-98765 43210": India's calling code written without "+", a common notation there
+    if (!v && ci === 0 && !this.plus && this.country === 'IN' && fg < lg && glen(fg) === 2 && s.startsWith('91')) {
+      return phoneEngine().validateDigits(s, true, this.country);
+    }
+    return v;
   }
 
   /** The longest valid chain of unbarred chunks from ci. */
@@ -789,10 +819,11 @@ export class Scanner {
     if (glued && /(?:^|\s)1Z[ 0-9A-Z]{0,9}$/i.test(text.slice(Math.max(0, rs - 12), rs))) return re;
 
     // tight segments (no spaces inside): shape rules
+    const opensWithAreaCode = plus || leadOpen > 0 || text.charCodeAt(p) === 48;
     let segStart = 0;
     for (let g = 1; g <= count; g++) {
       if (g === count || gapSpace[g]) {
-        barSegment(text, segStart, g - 1, plus && segStart === 0, this.country);
+        barSegment(text, segStart, g - 1, plus && segStart === 0, this.country, segStart > 0 && opensWithAreaCode);
         segStart = g;
       }
     }
@@ -817,10 +848,14 @@ export class Scanner {
     this.rs = rs;
     this.chunks = chunks;
     let idLabelled: boolean | undefined;
+    let taken = -1;
     for (let ci = 0; ci < chunks; ci++) {
       if (chBarred[ci]) continue;
       let hit = this.longest(ci);
       if (!hit) continue;
+      // "1 85 05 78 006 084 36": small groups left over on both sides make the run one long
+      // identifier (a French social-security number), not a number inside it
+      if (ci > taken + 1 && hit.cj + 1 < chunks && smallGroupsAround(ci, hit.cj) && !this.longest(hit.cj + 1)) continue;
       // "(06221) 558744 089 9324376": two national numbers in a row, not one long one
       if (!(plus && ci === 0)) {
         for (let k = ci + 1; k <= hit.cj; k++) {
@@ -837,8 +872,12 @@ export class Scanner {
       // "Order No. 4155550101": the number right after an identifier label is that identifier.
       // An identifier written in groups ("NHS 943 476 5919") takes the whole run; after one
       // long group ("Customer ID 50327342745 02210378615") a number may follow, but only one
-      // that opens with its trunk prefix.
-      idLabelled ??= contextBefore(text, rs).id;
+      // that opens with its trunk prefix. After "Orders" or "client" alone only a bare run is
+      // one: "Orders: 0800 123 4568" is the order line.
+      if (idLabelled === undefined) {
+        const label = contextBefore(text, rs);
+        idLabelled = label.id || (label.idIfBare && count === 1 && !plus && !leadOpen);
+      }
       if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) return re;
       if ((idLabelled || glued) && (ci === 0 || (!opensNumber(text, ci) && !gapOpen[chFirst[ci]!]))) continue;
       const fg = chFirst[ci]!;
@@ -856,7 +895,7 @@ export class Scanner {
       }
       if (opens > 0 && isCloseParen(text.charCodeAt(end))) {
         // "(0412 345 678)": parentheses around the whole number are not part of it
-        if (startOpen && !closedInside && lg > fg) start++;
+        if (startOpen && !closedInside) start++;
         else end++;
       }
       let extension: string | undefined;
@@ -866,6 +905,7 @@ export class Scanner {
       }
       this.pushPhone(start, end, v, extension);
       ci = cj;
+      taken = cj;
     }
     return ext && this.out.length > 0 && this.out[this.out.length - 1]!.end === ext.end ? ext.end : re;
   }

@@ -60,13 +60,22 @@ describe('tel: URIs in text', () => {
   it.each([
     ['tel:+1-415-555-0101', '+14155550101', undefined],
     ['tel:+14155550101;ext=204', '+14155550101;ext=204', '204'],
-    ['TEL:+44-20-7946-0958', '+442079460958', undefined],
     ['tel:415-555-0101', '+14155550101', undefined],
     ['tel:+1(415)555-0101', '+14155550101', undefined],
   ])('%s is a phone', (uri, dial, extension) => {
     const [d] = detect(`Dial ${uri}.`, { defaultCountry: 'US' });
     expect(d).toMatchObject({ kind: 'phone', text: uri, dial });
     expect(d?.extension).toBe(extension);
+  });
+
+  it('reads a capitalised "Tel:"/"TEL:" as a label: the number alone is marked', () => {
+    for (const [text, number, dial, country] of [
+      ['TEL:+44-20-7946-0958', '+44-20-7946-0958', '+442079460958', 'US'],
+      ['Tel:022-23456780', '022-23456780', '+912223456780', 'IN'],
+      ['TEL:03-1234-5678', '03-1234-5678', '+81312345678', 'JP'],
+    ] as const) {
+      expect(detect(text, { defaultCountry: country }).map((d) => [d.text, d.dial])).toEqual([[number, dial]]);
+    }
   });
 
   it('ignores tel: URIs with invalid numbers', () => {
