@@ -42,7 +42,7 @@ const ID_WORDS = new Set(
  * when it is written as one bare run of digits (see `Context.idIfBare`).
  */
 const LINE_ID_WORDS = new Set(
-  'order orders ordering customer customers cust client clients booking bookings reservation reservations bestellung bestellungen commande commandes pedido pedidos consumer registration enrolment enrollment application'.split(' '),
+  'order orders customer cust client booking reservation bestellung commande pedido consumer registration enrolment enrollment application'.split(' '),
 );
 
 /** Neutral words that say what follows is a number: after a line word they make it an identifier. */

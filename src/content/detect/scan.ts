@@ -872,11 +872,11 @@ export class Scanner {
       // "Order No. 4155550101": the number right after an identifier label is that identifier.
       // An identifier written in groups ("NHS 943 476 5919") takes the whole run; after one
       // long group ("Customer ID 50327342745 02210378615") a number may follow, but only one
-      // that opens with its trunk prefix. After "Orders" or "client" alone only a bare run is
-      // one: "Orders: 0800 123 4568" is the order line.
+      // that opens with its trunk prefix. After "Order" or "client" alone only a run that opens
+      // with one long bare group is one: "Orders: 0800 123 4568" is the order line.
       if (idLabelled === undefined) {
         const label = contextBefore(text, rs);
-        idLabelled = label.id || (label.idIfBare && count === 1 && !plus && !leadOpen);
+        idLabelled = label.id || (label.idIfBare && !plus && !leadOpen && chLast[0] === 0 && chDigits[0]! >= MIN_NATIONAL_DIGITS);
       }
       if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) return re;
       if ((idLabelled || glued) && (ci === 0 || (!opensNumber(text, ci) && !gapOpen[chFirst[ci]!]))) continue;
