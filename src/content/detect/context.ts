@@ -7,6 +7,7 @@
 const PHONE_WORDS = new Set(
   (
     'tel tele telephone téléphone telefon telefone telefono teléfono telf tlf tfno tél fone phone phones ph phno ' +
+    'fixo comercial residencial ' +
     'call calls calling ring dial mobile mob mobil mobiltelefon handy cell cellphone cel celular portable ' +
     'fax telefax hotline helpline line landline whatsapp whats zap sms text contact contacts contato contacto ' +
     'kontakt fon rufnummer telefonnummer festnetz anruf anrufen appel appelez appeler ligue ligar tollfree toll ' +
@@ -26,7 +27,9 @@ const ID_WORDS = new Set(
     'pnr policy claim member membership passport license licence vin patent ' +
     'bestellnummer bestellnr rechnung rechnungsnummer kundennummer kundennr kunden auftrag auftrags auftragsnummer auftragsnr vorgang ' +
     'aktenzeichen az konto kontonummer kontonr vertrag vertrags vertragsnummer vertragsnr mitglieds mitgliedsnummer mitgliedsnr ' +
-    'zähler zählernummer zählernr beleg belegnummer belegnr steuer steuernummer steuerid idnr ' +
+    'zähler zählernummer zählernr beleg belegnummer belegnr steuer steuernummer steuerid idnr bestell rechnungs ' +
+    'versicherungs versicherungsnummer kto npi mrn code codes contrat identifiant complaint docket folio utr ' +
+    'matrícula matricula conta gutschein gutscheincode voucher coupon ' +
     'facture référence réf dossier nir insee fiscal sécu sociale nota fatura boleto cod cód codigo código cpf cnpj rg protocolo ' +
     'roll challan aadhaar aadhar pan gst gstin uan abn acn tfn medicare nhs ssn ein tin vat ust ustid siret siren version ' +
     'ver build release rev revision ip timestamp ts epoch unix zip zipcode postcode postal plz cep pin pincode ' +
@@ -41,16 +44,21 @@ const ID_WORDS = new Set(
  * them a number is an identifier only when a number word ("No.", "n°", "#") comes between, or
  * when it is written as one bare run of digits (see `Context.idIfBare`).
  */
-const LINE_ID_WORDS = new Set(
-  'order orders customer cust client booking reservation bestellung commande pedido consumer registration enrolment enrollment application'.split(' '),
-);
+const LINE_ID_WORDS = new Set('order orders customer cust client cliente bestellung commande pedido consumer'.split(' '));
+
+/**
+ * Words whose numbers are usually phone lines or codes of letters: an identifier only after a
+ * number word ("Booking no. 4155550101", "Bill no 9876543210"), never on their own ("Booking:
+ * 7012345678", "call Bill 0412 345 678").
+ */
+const NUMBERED_ID_WORDS = new Set('booking reservation registration enrolment enrollment application loan job quote bill'.split(' '));
 
 /** Neutral words that say what follows is a number: after a line word they make it an identifier. */
-const NUMBER_WORDS = new Set('n no nr nº n° num number nummer numéro numero número'.split(' '));
+const NUMBER_WORDS = new Set('n no nr nº n° num number nummer numéro numero número नंबर'.split(' '));
 
 /** Skipped when looking for the word right before a number: "Order No. 123", "Tel. Nr. 030". */
 const NEUTRAL = new Set(
-  'n no nr nº n° num number numbers nummer numéro numero número is at on or our your the a an de du des la le der die das unter sous au em para please us me to via of for'.split(
+  'n no nr nº n° num number numbers nummer numéro numero número नंबर is at on or our your the a an de du des la le der die das unter sous au em para please us me to via of for'.split(
     ' ',
   ),
 );
@@ -120,7 +128,12 @@ export function contextBefore(text: string, pos: number): Context {
   while (i >= stop) {
     const c = text.charCodeAt(i);
     if (isPhoneSymbol(c)) return PHONE;
-    if (c === 35 || c === 0xff03 || c === 0x2116) return ID; // "#123…", "№ 123…"
+    // "#123…", "№ 123…"; but "Phone #: (415) 555-0101"
+    if (c === 35 || c === 0xff03 || c === 0x2116) return contextBefore(text, i).phone ? PHONE : ID;
+    if (c === 0xfe0f) {
+      i--; // the emoji presentation selector after ☎
+      continue;
+    }
     if (!isLetter(c)) {
       if (!isLabelPunct(c)) break;
       i--;
@@ -129,6 +142,8 @@ export function contextBefore(text: string, pos: number): Context {
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
     const word = text.slice(i + 1, end).toLowerCase();
+    // "S/N 7135550123", "P/N 0412345678": serial and part numbers (not "n" and a "P:" label)
+    if (word === 'n' && i >= 1 && text.charCodeAt(i) === 47 && /[sp]/i.test(text[i - 1]!) && !isLetter(text.charCodeAt(i - 2))) return ID;
     if (NEUTRAL.has(word)) {
       if (NUMBER_WORDS.has(word)) numberWord = true;
       continue;
@@ -136,7 +151,7 @@ export function contextBefore(text: string, pos: number): Context {
     if (LETTER_LABELS.has(word) || phoneWord(word)) return PHONE;
     if (idWord(word)) return ID;
     if (lineIdWord(word)) return numberWord ? ID : LINE;
-    return NONE;
+    return numberWord && NUMBERED_ID_WORDS.has(word) ? ID : NONE;
   }
   return NONE;
 }

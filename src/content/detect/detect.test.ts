@@ -377,6 +377,63 @@ describe('detect: look-alikes are not phone numbers', () => {
     none('1,234,567,890', 'US');
   });
 
+  it('reads a day before a month only before a whole month name', () => {
+    expect(found('Tél 06 11 22 33 44 après 18h.', 'FR')).toEqual([['06 11 22 33 44', '+33611223344']]);
+    expect(found('Tél. 01 23 45 67 89 Mairie de Lyon', 'FR')).toEqual([['01 23 45 67 89', '+33123456789']]);
+    expect(found('Tel. 030 12 34 56 Mai bis September', 'DE')).toEqual([['030 12 34 56', '+4930123456']]);
+    expect(found('Call 13 22 11 out of hours.', 'AU')).toEqual([['13 22 11', '+61132211']]);
+    expect(found('Call +91 1800-279-0590 23 May 1996', 'IN')).toEqual([['+91 1800-279-0590', '+9118002790590']]);
+    expect(found('Call +91 1800-279-0590 23 février', 'IN')).toEqual([['+91 1800-279-0590', '+9118002790590']]);
+  });
+
+  it('does not take a number and the next one for a card', () => {
+    expect(found('London 020 7946 0958 0800 123 4567 Mon–Fri', 'GB')).toEqual([
+      ['020 7946 0958', '+442079460958'],
+      ['0800 123 4567', '+448001234567'],
+    ]);
+    expect(found('(02) 9876 5432 2000', 'AU')).toEqual([['(02) 9876 5432', '+61298765432']]);
+    none('MAC 00:1A:94:3C:4D:26 3358 7174 5490');
+    none('Gutschein 0800 1234 5678 9012', 'DE');
+  });
+
+  it('reads phone labels written with "#", ":-" or "-"', () => {
+    expect(found('Phone #: (415) 555-0101')).toEqual([['(415) 555-0101', '+14155550101']]);
+    expect(found('Fax #212-555-0190')).toEqual([['212-555-0190', '+12125550190']]);
+    expect(found('Mob:-9876543210', 'IN')).toEqual([['9876543210', '+919876543210']]);
+    expect(found('Mob-9876543210', 'IN')).toEqual([['9876543210', '+919876543210']]);
+    expect(found('Mobile:-+91 98765 43210', 'IN')).toEqual([['+91 98765 43210', '+919876543210']]);
+    expect(found('☎️ 1133334444', 'BR')).toEqual([['1133334444', '+551133334444']]);
+    expect(found('Telefone fixo: 1133334444', 'BR')).toEqual([['1133334444', '+551133334444']]);
+    none('ABC-4155550101');
+    none('Booking #4155550101');
+  });
+
+  it('leaves a postcode and its town out of a long German number', () => {
+    expect(found('Tel 089 123456 80331 München', 'DE')).toEqual([['089 123456', '+4989123456']]);
+    expect(found('Tel 030 1234 56789 Fax', 'DE')).toEqual([['030 1234 56789', '+4930123456789']]);
+  });
+
+  it('takes serial, part, voucher and bill numbers as identifiers, and "Booking:" alone as a label', () => {
+    for (const [text, country] of [
+      ['S/N: 7135550123', 'US'],
+      ['P/N 0412345678', 'AU'],
+      ['NPI: 2345678901', 'US'],
+      ['Bestell-Nr. 0301234567', 'DE'],
+      ['Código do cliente 11987654321', 'BR'],
+      ['Bill no 9876543210 dated 01-04-2024', 'IN'],
+      ['Job no. 0398765432', 'AU'],
+    ] as const) {
+      none(text, country);
+    }
+    expect(found('P: 0412 345 678', 'AU')).toEqual([['0412 345 678', '+61412345678']]);
+    expect(found('Booking: 7012345678 / 7012345679', 'IN')).toEqual([
+      ['7012345678', '+917012345678'],
+      ['7012345679', '+917012345679'],
+    ]);
+    expect(found('Atendimento ao cliente: (11) 3333-4444', 'BR')).toEqual([['(11) 3333-4444', '+551133334444']]);
+    expect(found('Call Bill 0412 345 678', 'AU')).toEqual([['0412 345 678', '+61412345678']]);
+  });
+
   it('leaves a whole-number parenthesis out of the span', () => {
     expect(found('(9876543210)', 'IN')).toEqual([['9876543210', '+919876543210']]);
   });

@@ -211,13 +211,15 @@ function badLeft(text: string, rs: number): boolean {
     case 58: // :
       return rs >= 2 && isDigit(text.charCodeAt(rs - 2));
     case 45: // -
+    case 35: // #
+    case 0xff03:
+      // "Mob-9876543210", "Ph:-022-23456789", "Fax #212-555-0190": a phone label's punctuation
+      return !contextBefore(text, rs).phone;
     case 0x2010:
     case 0x2011:
     case 0x2212:
     case 47: // /
     case 92: // \
-    case 35: // #
-    case 0xff03:
     case 64: // @
     case 37: // %
     case 61: // =
@@ -425,6 +427,13 @@ function smallGroupsAround(ci: number, cj: number): boolean {
   return true;
 }
 
+/** The run opens like a national number: a trunk 0 ("020 …") or a parenthesis ("(02) …"). */
+function opensNational(text: string): boolean {
+  const start = gStart[0]!;
+  const head = text.charCodeAt(start);
+  return head === 48 || head === 0xff10 || (start > 0 && isOpenParen(text.charCodeAt(start - 1)));
+}
+
 /** The digits of groups a..b-1 pass the Luhn check (card numbers do). */
 function luhn(text: string, a: number, b: number): boolean {
   let sum = 0;
@@ -460,7 +469,9 @@ function runIsNegative(text: string, count: number, plus: boolean): boolean {
       let k = g + 1;
       while (k < count && glen(k) === 4 && gapSpace[k] === gapSpace[g + 1] && gapSep[k] === gapSep[g + 1]) k++;
       if (k < count && !gapSpace[k] && gapSep[k] !== gapSep[g + 1]) k--;
-      if (k - g >= 3) {
+      // after a number that opens with its trunk 0 or a parenthesis ("020 7946 0958 0800 123 4567",
+      // "(02) 9876 5432 2000") only a card that passes the Luhn check
+      if (k - g >= 3 && (g === 0 || !opensNational(text) || (k - g >= 4 && (luhn(text, g, g + 4) || luhn(text, k - 4, k))))) {
         // with more than four groups, the card is the four that pass the Luhn check
         let from = g;
         let to = k;
@@ -506,16 +517,28 @@ function runIsNegative(text: string, count: number, plus: boolean): boolean {
   return false;
 }
 
+/** Month names and abbreviations (EN DE FR PT ES); not "out"/"set", which are English words. */
 const MONTHS = new Set(
-  'jan feb mar apr may jun jul aug sep oct nov dec jän mär mai okt dez fév avr jui aoû déc fev abr ago set out ene dic'.split(' '),
+  (
+    'jan feb mar apr may jun jul aug sep sept oct nov dec jän mär mai okt dez fév fev avr juil aoû aou déc abr ago ene dic ' +
+    'january february march april june july august september october november december ' +
+    'januar jänner februar märz juni juli oktober dezember ' +
+    'janvier février fevrier mars avril juin juillet août aout septembre octobre novembre décembre ' +
+    'janeiro fevereiro março marco abril maio junho julho agosto setembro outubro novembro dezembro ' +
+    'enero febrero marzo mayo junio julio septiembre octubre noviembre diciembre'
+  ).split(' '),
 );
 
-/** A month name at `at`: "23 May 1996" makes the number before it a day. */
-function monthAt(text: string, at: number): boolean {
-  if (!isSpace(text.charCodeAt(at))) return false;
+/**
+ * A month name at `at` after a day: "23 May 1996" makes the number before it a day. The whole
+ * word must be a month ("Mairie", "mardi" and "après" are not), and "may" only as "May".
+ */
+function monthAt(text: string, at: number, day: number): boolean {
+  if (day < 1 || day > 31 || !isSpace(text.charCodeAt(at))) return false;
   let e = at + 1;
   while (e < text.length && e - at <= 10 && isWordLetter(text.charCodeAt(e))) e++;
-  return e - at > 3 && MONTHS.has(text.slice(at + 1, at + 4).toLowerCase());
+  const word = text.slice(at + 1, e).toLowerCase();
+  return MONTHS.has(word) && (word !== 'may' || text.charCodeAt(at + 1) === 77);
 }
 
 /** Where the main loop has something to do: a digit (ASCII or full-width), a colon or a dot. */
@@ -692,9 +715,29 @@ export class Scanner {
     }
     for (let cj = last; cj >= ci; cj--) {
       const v = this.tryRange(ci, cj);
-      if (v) return { cj, v };
+      if (!v) continue;
+      // "089 123456 80331 München": a long chain that ends in a postcode and its town is the
+      // number before them, when that is valid on its own
+      if (cj > ci && this.postcodeAndTown(ci, cj)) {
+        for (let shorter = cj - 1; shorter >= ci; shorter--) {
+          const w = this.tryRange(ci, shorter);
+          if (w) return { cj: shorter, v: w };
+        }
+      }
+      return { cj, v };
     }
     return null;
+  }
+
+  /** Chunk cj is five bare digits followed by a capitalised word, ending a chain of 13 digits or more. */
+  private postcodeAndTown(ci: number, cj: number): boolean {
+    if (chDigits[cj] !== 5 || chFirst[cj] !== chLast[cj]) return false;
+    let sum = 0;
+    for (let c = ci; c <= cj; c++) sum += chDigits[c]!;
+    if (sum < 13) return false;
+    const after = gEnd[chLast[cj]!]!;
+    const c = this.text.charCodeAt(after + 1);
+    return isSpace(this.text.charCodeAt(after)) && ((c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7));
   }
 
   /** Examines the run of digit groups starting at `p`; returns where scanning goes on. */
@@ -842,7 +885,7 @@ export class Scanner {
       if (gBarred[g]) chBarred[chunks - 1] = 1;
     }
     if (leftBad) chBarred[0] = 1;
-    if (rightBad || (chDigits[chunks - 1]! <= 2 && monthAt(text, re))) chBarred[chunks - 1] = 1;
+    if (rightBad || (chDigits[chunks - 1]! <= 2 && monthAt(text, re, groupValue(text, count - 1)))) chBarred[chunks - 1] = 1;
 
     this.plus = plus;
     this.rs = rs;
