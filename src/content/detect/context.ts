@@ -150,10 +150,30 @@ export function contextBefore(text: string, pos: number): Context {
     }
     if (LETTER_LABELS.has(word) || phoneWord(word)) return PHONE;
     if (idWord(word)) return ID;
-    if (lineIdWord(word)) return numberWord ? ID : LINE;
+    if (lineIdWord(word)) return numberWord ? ID : serviceBefore(text, i) ? NONE : LINE;
     return numberWord && NUMBERED_ID_WORDS.has(word) ? ID : NONE;
   }
   return NONE;
+}
+
+/** Words that make a line word a service: "Service client", "Relation client", "Atendimento ao cliente". */
+const SERVICE_WORDS = new Set('service services relation espace atendimento serviço servicio care'.split(' '));
+
+/** The word before the one that ends at `i` (over spaces and neutral words) is a service word. */
+function serviceBefore(text: string, i: number): boolean {
+  for (let words = 0; words < 2; words++) {
+    while (i >= 0 && isSpaceOrApostrophe(text.charCodeAt(i))) i--;
+    const end = i + 1;
+    while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
+    const word = text.slice(i + 1, end).toLowerCase();
+    if (SERVICE_WORDS.has(word)) return true;
+    if (!NEUTRAL.has(word)) return false;
+  }
+  return false;
+}
+
+function isSpaceOrApostrophe(c: number): boolean {
+  return c === 32 || c === 0xa0 || c === 39 || c === 0x2019;
 }
 
 const PHONE: Context = { phone: true, id: false, idIfBare: false };

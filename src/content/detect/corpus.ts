@@ -183,6 +183,11 @@ export function notations(pn: PhoneNumber, locale: Locale, rng: Rng): string {
         () => `(${natGroups[0]}) ${natGroups.slice(1).join('')}`,
         () => natGroups.join(''),
         () => `${natGroups[0]} ${natGroups.slice(1).join('').replace(/(\d\d)(?=\d{2,}$)/g, '$1 ')}`,
+        // DIN 5008 with a direct-dial suffix: 030 12345-678
+        () => {
+          const rest = natGroups.slice(1).join('');
+          return rest.length >= 6 ? `${natGroups[0]} ${rest.slice(0, -3)}-${rest.slice(-3)}` : nat;
+        },
       );
       break;
     case 'FR':
@@ -196,6 +201,7 @@ export function notations(pn: PhoneNumber, locale: Locale, rng: Rng): string {
         () => natGroups.join('-'),
         () => `+91-${n}`,
         () => `+91 ${n}`,
+        () => `91-${n}`,
       );
       break;
     case 'BR':
@@ -281,11 +287,11 @@ const POSITIVE_CONTEXTS: Record<Locale | 'any', string[]> = {
     'T: {}  E: info@example.com',
     'Hotline {}; fax {}.',
   ],
-  US: ['Call us at {} for a free quote.', 'Questions? Give us a call: {}', 'Reach Jane Doe at {} or by email.', 'Customer service ({}) is open 24/7.', 'Text STOP to {}.', 'Main: {} • Toll-free: {}', 'Reservations: {}, walk-ins welcome.'],
+  US: ['Call us at {} for a free quote.', 'Questions? Give us a call: {}', 'Reach Jane Doe at {} or by email.', 'Customer service ({}) is open 24/7.', 'Text STOP to {}.', 'Phone #: {}', 'Main: {} • Toll-free: {}', 'Reservations: {}, walk-ins welcome.'],
   GB: ['Ring us on {} for a free quote.', 'Call our team on {} (Mon–Fri).', 'Switchboard: {}', 'Freephone {} from a UK landline.', 'Tel {} | Fax {}'],
   DE: ['Telefon: {}', 'Tel.: {}', 'Rufen Sie uns an: {}', 'Telefax {}', 'Mobil: {}', 'Tel. {} (Zentrale), Fax {}', 'Erreichbar unter {} (Mo–Fr 8–18 Uhr).'],
-  FR: ['Tél. : {}', 'Téléphone : {}', 'Appelez-nous au {} !', 'Portable : {}', 'Standard {} — Fax {}', 'Contact : {} (du lundi au vendredi)'],
-  IN: ['Mob: {}', 'Mobile No. {}', 'Call/WhatsApp {}', 'Ph: {}, {}', 'For bookings call {} (10am–7pm).', 'फ़ोन: {}', 'Customer care: {}'],
+  FR: ['Tél. : {}', 'Téléphone : {}', 'Service client : {}', 'Appelez-nous au {} !', 'Portable : {}', 'Standard {} — Fax {}', 'Contact : {} (du lundi au vendredi)'],
+  IN: ['Mob: {}', 'Mob:-{}', 'Mobile No. {}', 'Call/WhatsApp {}', 'Ph: {}, {}', 'For bookings call {} (10am–7pm).', 'फ़ोन: {}', 'Customer care: {}'],
   BR: ['Tel.: {}', 'Telefone: {}', 'WhatsApp: {}', 'Ligue {} e agende.', 'Contato: {} / {}', 'Fone {}', 'Celular: {}'],
   JP: ['電話：{}', 'TEL {}', 'TEL：{}（代表）', 'お問い合わせ {}', '携帯 {}', 'FAX：{}', '電話番号 {}（平日9時〜18時）'],
   AU: ['Call us on {} today.', 'Ph: {}', 'Phone {} | Fax {}', 'Mobile: {}', 'Bookings: {} (9am–5pm AEST)'],

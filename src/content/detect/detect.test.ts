@@ -431,6 +431,9 @@ describe('detect: look-alikes are not phone numbers', () => {
       ['7012345679', '+917012345679'],
     ]);
     expect(found('Atendimento ao cliente: (11) 3333-4444', 'BR')).toEqual([['(11) 3333-4444', '+551133334444']]);
+    expect(found('Service client : 0364241476', 'FR')).toEqual([['0364241476', '+33364241476']]);
+    none('Code client : 0145678901', 'FR');
+    none('Référence client : 0612345678', 'FR');
     expect(found('Call Bill 0412 345 678', 'AU')).toEqual([['0412 345 678', '+61412345678']]);
   });
 
