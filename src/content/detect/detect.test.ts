@@ -408,6 +408,13 @@ describe('detect: look-alikes are not phone numbers', () => {
     none('Booking #4155550101');
   });
 
+  it('splits an international number from a national one that follows it', () => {
+    expect(found('Tel.: +49-221-1495085 06221 158-704 (main office)', 'DE')).toEqual([
+      ['+49-221-1495085', '+492211495085'],
+      ['06221 158-704', '+496221158704'],
+    ]);
+  });
+
   it('leaves a postcode and its town out of a long German number', () => {
     expect(found('Tel 089 123456 80331 München', 'DE')).toEqual([['089 123456', '+4989123456']]);
     expect(found('Tel 030 1234 56789 Fax', 'DE')).toEqual([['030 1234 56789', '+4930123456789']]);

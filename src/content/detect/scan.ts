@@ -899,16 +899,15 @@ export class Scanner {
       // "1 85 05 78 006 084 36": small groups left over on both sides make the run one long
       // identifier (a French social-security number), not a number inside it
       if (ci > taken + 1 && hit.cj + 1 < chunks && smallGroupsAround(ci, hit.cj) && !this.longest(hit.cj + 1)) continue;
-      // "(06221) 558744 089 9324376": two national numbers in a row, not one long one
-      if (!(plus && ci === 0)) {
-        for (let k = ci + 1; k <= hit.cj; k++) {
-          if (!opensNumber(text, k)) continue;
-          const head = this.tryRange(ci, k - 1);
-          const tail = head && this.longest(k);
-          if (head && tail && tail.cj >= hit.cj) {
-            hit = { cj: k - 1, v: head };
-            break;
-          }
+      // "(06221) 558744 089 9324376", "+49-221-1495085 06221 158-704": two numbers in a row, not
+      // one long one (a group opening with a trunk 0 starts the second)
+      for (let k = ci + 1; k <= hit.cj; k++) {
+        if (!opensNumber(text, k)) continue;
+        const head = this.tryRange(ci, k - 1);
+        const tail = head && this.longest(k);
+        if (head && tail && tail.cj >= hit.cj) {
+          hit = { cj: k - 1, v: head };
+          break;
         }
       }
       const { cj, v } = hit;
