@@ -108,6 +108,15 @@ function lineIdWord(word: string): boolean {
   return LINE_ID_WORDS.has(word) || (word.charCodeAt(0) >= 0x3000 && word.includes('注文'));
 }
 
+/** The letters right before `pos` are a phone word ("TEL03-1234-5678"; not a one-letter label). */
+export function gluedPhoneWord(text: string, pos: number): boolean {
+  let i = pos - 1;
+  while (i >= 0 && pos - i <= 16 && isLetter(text.charCodeAt(i))) i--;
+  if (i >= 0 && isLetter(text.charCodeAt(i))) return false;
+  const word = text.slice(i + 1, pos).toLowerCase();
+  return word.length > 1 && phoneWord(word);
+}
+
 /** Characters allowed between a label and its number: spaces and label punctuation. */
 function isLabelPunct(c: number): boolean {
   return (

@@ -444,6 +444,14 @@ describe('detect: look-alikes are not phone numbers', () => {
     expect(found('Call Bill 0412 345 678', 'AU')).toEqual([['0412 345 678', '+61412345678']]);
   });
 
+  it('reads "x.12" and a full-width (内線…) as extensions, and a phone word glued to its number', () => {
+    expect(found('415-555-0101 x.12')).toEqual([['415-555-0101 x.12', '+14155550101;ext=12']]);
+    expect(found('電話 03-1234-5678（内線204）', 'JP')).toEqual([['03-1234-5678（内線204）', '+81312345678;ext=204']]);
+    expect(found('TEL03-1234-5678', 'JP')).toEqual([['03-1234-5678', '+81312345678']]);
+    none('M0412345678', 'AU');
+    none('AB4155550101');
+  });
+
   it('leaves a whole-number parenthesis out of the span', () => {
     expect(found('(9876543210)', 'IN')).toEqual([['9876543210', '+919876543210']]);
   });

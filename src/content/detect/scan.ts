@@ -30,7 +30,7 @@ import type { CountryCode } from 'libphonenumber-js/core';
 import type { Detection } from './types';
 import { phoneEngine, type EngineNumber as ValidNumber } from './engine';
 import { readSipUri, readTelUri } from './sip';
-import { contextBefore } from './context';
+import { contextBefore, gluedPhoneWord } from './context';
 import {
   isAsciiDigit,
   isCloseParen,
@@ -130,7 +130,7 @@ function readExtension(text: string, at: number): Ext | null {
   let q = at;
   while (q < n && q - at < 3 && (isSpace(text.charCodeAt(q)) || text.charCodeAt(q) === 44)) q++;
   const first = lowerAscii(text.charCodeAt(q));
-  if (!(first === 120 || first === 101 || first === 35 || first === 40 || first === 100 || first === 112 || first === 114 || first === 97 || first === 0xff03 || first === 0x5185)) {
+  if (!(first === 120 || first === 101 || first === 35 || first === 40 || first === 100 || first === 112 || first === 114 || first === 97 || first === 0xff03 || first === 0x5185 || first === 0xff08)) {
     return null;
   }
   let spaces = 0;
@@ -152,7 +152,7 @@ function readExtension(text: string, at: number): Ext | null {
     for (const word of EXT_WORDS) {
       if (startsWithWord(text, i, word) && !isWordLetter(text.charCodeAt(i + word.length))) {
         k = i + word.length;
-        if (word.length > 1 && text.charCodeAt(k) === 46) k++; // "ext."
+        if (text.charCodeAt(k) === 46) k++; // "ext.", "x.12"
         break;
       }
     }
@@ -203,7 +203,9 @@ function badLeft(text: string, rs: number): boolean {
     return !(isDigit(before) || (isSpace(before) && rs >= 4 && isDigit(text.charCodeAt(rs - 4))));
   }
   if (isWhitespace(c)) return false;
-  if (isDigit(c) || isWordLetter(c) || isCurrency(c) || c === 0x7b2c /* 第 */) return true;
+  // "TEL03-1234-5678": a phone word glued to its number, as business cards print it
+  if (isWordLetter(c)) return !gluedPhoneWord(text, rs);
+  if (isDigit(c) || isCurrency(c) || c === 0x7b2c /* 第 */) return true;
   switch (c) {
     case 44: // ,
       return rs >= 2 && isDigit(text.charCodeAt(rs - 2)) && !commaBetweenNumbers(text, rs - 1);

@@ -56,6 +56,10 @@ describe('SIP URIs in text', () => {
   });
 });
 
+it('does not cut an internationalised host short', () => {
+  expect(detect('sip:alice@bücher.example', { defaultCountry: 'US' })).toEqual([]);
+});
+
 describe('tel: URIs in text', () => {
   it.each([
     ['tel:+1-415-555-0101', '+14155550101', undefined],

@@ -3,6 +3,7 @@
  * position inside running text: they read as much of the URI as the grammar allows, then drop
  * trailing sentence punctuation, so `Call sip:bob@example.com.` yields `sip:bob@example.com`.
  */
+import { isWordLetter } from './chars';
 
 const USER = 1; // user / password characters (unreserved, escaped, user-unreserved)
 const HOST = 2; // hostname characters
@@ -96,7 +97,8 @@ export function readSipUri(text: string, start: number, limit = text.length): Si
     // a trailing dot ends the sentence, not the host name
     while (j > i && (text.charCodeAt(j - 1) === 46 || text.charCodeAt(j - 1) === 45)) j--;
     host = text.slice(i, j);
-    if (!validHostname(host)) return null;
+    // "sip:alice@bücher.example": an internationalised host we do not read, not "sip:alice@b"
+    if (!validHostname(host) || (j < text.length && text.charCodeAt(j) > 127 && isWordLetter(text.charCodeAt(j)))) return null;
     i = j;
   }
 
