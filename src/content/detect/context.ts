@@ -23,18 +23,19 @@ const ID_WORDS = new Set(
   (
     'ord invoice inv receipt ref reference refno id ids account acct acc tracking track trk ' +
     'shipment awb parcel consignment sku item art article artikel artnr part model isbn issn ean upc gtin asin ' +
-    'serial sn imei iccid meid ticket case po confirmation conf transaction txn tx txid trx ' +
+    'serial sn imei iccid meid ticket case po confirmation conf transaction txn txid trx ' +
     'pnr policy claim member membership passport license licence vin patent ' +
     'bestellnummer bestellnr rechnung rechnungsnummer kundennummer kundennr kunden auftrag auftrags auftragsnummer auftragsnr vorgang ' +
     'aktenzeichen az konto kontonummer kontonr vertrag vertrags vertragsnummer vertragsnr mitglieds mitgliedsnummer mitgliedsnr ' +
     'zähler zählernummer zählernr beleg belegnummer belegnr steuer steuernummer steuerid idnr bestell rechnungs ' +
     'versicherungs versicherungsnummer kto npi mrn code codes contrat identifiant complaint docket folio utr ' +
-    'matrícula matricula conta gutschein gutscheincode voucher coupon ' +
+    'matrícula matricula conta gutschein gutscheincode voucher coupon vitale ticketnummer vertragskonto vorgangsnummer ' +
+    'kassenzeichen geschäftszeichen buchungsnummer suivi série serie adhérent adherent cnh renavam produit pf ' +
     'facture référence réf dossier nir insee fiscal sécu sociale nota fatura boleto cod cód codigo código cpf cnpj rg protocolo ' +
     'roll challan aadhaar aadhar pan gst gstin uan abn acn tfn medicare nhs ssn ein tin vat ust ustid siret siren version ' +
     'ver build release rev revision ip timestamp ts epoch unix zip zipcode postcode postal plz cep pin pincode ' +
     'otp lot batch barcode iban bic swift routing aba card visa mastercard amex cvv amount total price balance ' +
-    'qty quantity population score rank page pages loto lotto lottery tirage draw keno isin wkn fedex ups dhl usps tnt sendung sendungsnummer paket colis rastreio rastreamento encomenda awb 注文番号 伝票番号 追跡番号 郵便番号 会員番号 品番 型番 請求書'
+    'qty quantity population score rank page pages loto lotto lottery tirage draw keno winning gagnants isin wkn fedex ups dhl usps tnt sendung sendungsnummer paket colis rastreio rastreamento encomenda awb 注文番号 伝票番号 追跡番号 郵便番号 会員番号 品番 型番 請求書'
   ).split(' '),
 );
 
@@ -51,7 +52,7 @@ const LINE_ID_WORDS = new Set('order orders customer cust client cliente bestell
  * number word ("Booking no. 4155550101", "Bill no 9876543210"), never on their own ("Booking:
  * 7012345678", "call Bill 0412 345 678").
  */
-const NUMBERED_ID_WORDS = new Set('booking reservation registration enrolment enrollment application loan job quote bill'.split(' '));
+const NUMBERED_ID_WORDS = new Set('booking reservation registration enrolment enrollment application loan job quote bill service'.split(' '));
 
 /** Neutral words that say what follows is a number: after a line word they make it an identifier. */
 const NUMBER_WORDS = new Set('n no nr nº n° num number nummer numéro numero número नंबर'.split(' '));
@@ -98,7 +99,7 @@ function phoneWord(word: string): boolean {
 function idWord(word: string): boolean {
   if (ID_WORDS.has(word)) return true;
   if (word.charCodeAt(0) >= 0x3000) {
-    return /番号|伝票|請求/.test(word) && !/電話|携帯|fax|ＦＡＸ|ＴＥＬ/i.test(word);
+    return /番号|伝票|請求|コード|シリアル|得点/.test(word) && !/電話|携帯|fax|ＦＡＸ|ＴＥＬ/i.test(word);
   }
   return false;
 }
@@ -151,15 +152,20 @@ export function contextBefore(text: string, pos: number): Context {
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
     const word = text.slice(i + 1, end).toLowerCase();
-    // "S/N 7135550123", "P/N 0412345678": serial and part numbers (not "n" and a "P:" label)
-    if (word === 'n' && i >= 1 && text.charCodeAt(i) === 47 && /[sp]/i.test(text[i - 1]!) && !isLetter(text.charCodeAt(i - 2))) return ID;
+    // "S/N 7135550123", "P/N 0412345678", "A/c No. 9876543210": serial, part and account numbers
+    // (not "n" and a "P:" label)
+    if ((word === 'n' || word === 'c') && i >= 1 && text.charCodeAt(i) === 47 && /[spa]/i.test(text[i - 1]!) && !isLetter(text.charCodeAt(i - 2))) return ID;
     if (NEUTRAL.has(word)) {
       if (NUMBER_WORDS.has(word)) numberWord = true;
       continue;
     }
     if (LETTER_LABELS.has(word) || phoneWord(word)) return PHONE;
     if (idWord(word)) return ID;
-    if (lineIdWord(word)) return numberWord ? ID : serviceBefore(text, i) ? NONE : LINE;
+    if (lineIdWord(word)) {
+      if (numberWord) return ID;
+      const before = wordBeforeLineWord(text, i);
+      return before === 'number' ? ID : before === 'service' ? NONE : LINE;
+    }
     return numberWord && NUMBERED_ID_WORDS.has(word) ? ID : NONE;
   }
   return NONE;
@@ -168,17 +174,23 @@ export function contextBefore(text: string, pos: number): Context {
 /** Words that make a line word a service: "Service client", "Relation client", "Atendimento ao cliente". */
 const SERVICE_WORDS = new Set('service services relation espace atendimento serviço servicio care'.split(' '));
 
-/** The word before the one that ends at `i` (over spaces and neutral words) is a service word. */
-function serviceBefore(text: string, i: number): boolean {
+/**
+ * What comes before a line word that ends at `i` (over spaces and neutral words): a service word
+ * ("Service client") or a number word ("N° de commande", "Número do pedido").
+ */
+function wordBeforeLineWord(text: string, i: number): 'service' | 'number' | undefined {
   for (let words = 0; words < 2; words++) {
     while (i >= 0 && isSpaceOrApostrophe(text.charCodeAt(i))) i--;
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
-    const word = text.slice(i + 1, end).toLowerCase();
-    if (SERVICE_WORDS.has(word)) return true;
-    if (!NEUTRAL.has(word)) return false;
+    // "N°", "Nº": the sign ends the word
+    const sign = i >= 0 && (text.charCodeAt(i) === 0xb0 || text.charCodeAt(i) === 0xba) ? 1 : 0;
+    const word = text.slice(i + 1 - sign, end).toLowerCase();
+    if (SERVICE_WORDS.has(word)) return 'service';
+    if (NUMBER_WORDS.has(word) || /^n[°º]$/.test(text.slice(i - 1, i + 1).toLowerCase())) return 'number';
+    if (!NEUTRAL.has(word)) return undefined;
   }
-  return false;
+  return undefined;
 }
 
 function isSpaceOrApostrophe(c: number): boolean {

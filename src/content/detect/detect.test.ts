@@ -452,6 +452,81 @@ describe('detect: look-alikes are not phone numbers', () => {
     none('AB4155550101');
   });
 
+  it('leaves times written with a dot, round-the-clock hours and distances alone', () => {
+    none('Öffnungszeiten Mo–Fr 07.30–16.30 Uhr', 'DE');
+    none('Bürozeiten: 08.15 – 16.45', 'DE');
+    none('ab 06.12 06.42', 'DE');
+    none('Odometer: 132 511 km', 'AU');
+    expect(found('Tél. 01.23.45.67.89', 'FR')).toEqual([['01.23.45.67.89', '+33123456789']]);
+    expect(found('Call 1300 365 365 24/7', 'AU')).toEqual([['1300 365 365', '+611300365365']]);
+    expect(found('Roadside 1300 655 506 24 hours', 'AU')).toEqual([['1300 655 506', '+611300655506']]);
+    expect(found('Portable : 06 12 32 24 54 GB61 BARC 0640 0542', 'FR')).toEqual([['06 12 32 24 54', '+33612322454']]);
+  });
+
+  it('reads a number after a comma that cannot be a decimal one (CSV rows)', () => {
+    expect(found('"Acme",94105,(415) 555-0101')).toEqual([['(415) 555-0101', '+14155550101']]);
+    expect(found('Firma,80331,089 1234567', 'DE')).toEqual([['089 1234567', '+49891234567']]);
+    expect(found('560001,+91-98765-43210', 'IN')).toEqual([['+91-98765-43210', '+919876543210']]);
+    none('1,234.56');
+  });
+
+  it('ends a number at a parenthesis that opens hours or a note (Japanese listings)', () => {
+    expect(found('TEL：03-1234-5678（9:00〜18:00）', 'JP')).toEqual([['03-1234-5678', '+81312345678']]);
+    expect(found('080-1234-5678（24時間受付）', 'JP')).toEqual([['080-1234-5678', '+818012345678']]);
+    expect(found('03(1234)5678', 'JP')).toEqual([['03(1234)5678', '+81312345678']]);
+    expect(found('Call (415) 555-0161/(415) 555-0162')).toEqual([
+      ['(415) 555-0161', '+14155550161'],
+      ['(415) 555-0162', '+14155550162'],
+    ]);
+  });
+
+  it('reads US addresses: a state code is not an id, a row of ZIP codes is not a number', () => {
+    expect(found('Houston TX 77002 713-555-0100')).toEqual([['713-555-0100', '+17135550100']]);
+    expect(found('Bldg A2 415-555-0101')).toEqual([['415-555-0101', '+14155550101']]);
+    none('Service area: 94123 94127 94129');
+  });
+
+  it('reads a number after a registration number in groups, when it opens with its trunk 0', () => {
+    expect(found('SIREN 552 100 554 01 23 45 67 89', 'FR')).toEqual([['01 23 45 67 89', '+33123456789']]);
+    expect(found('ABN 51 824 753 556 02 9876 5432', 'AU')).toEqual([['02 9876 5432', '+61298765432']]);
+    expect(found('Steuernummer 215/5807/1234 0221 1234567', 'DE')).toEqual([['0221 1234567', '+492211234567']]);
+    none('SIRET 807 068 978 02128', 'IN');
+    none('Paket 0034 0434 1612 3456 7890', 'DE');
+    none('Carte Vitale 1 85 05 78 006 084', 'FR');
+  });
+
+  it('takes more identifier labels', () => {
+    for (const [text, country] of [
+      ['A/c No. 9876543210', 'IN'],
+      ['Electricity Service No. 9876543210', 'IN'],
+      ['商品コード 0120123456', 'JP'],
+      ['N° de commande 06 12 34 56 78', 'FR'],
+      ['Réf. produit 0612345678', 'FR'],
+      ['Winning numbers 13 12 51 20 33 41', 'AU'],
+    ] as const) {
+      none(text, country);
+    }
+    expect(found('Customer Service: 1800 123 4567', 'IN')).toEqual([['1800 123 4567', '+9118001234567']]);
+  });
+
+  it('reads extensions after a dash, a colon with a space, "#", "-" or "No."', () => {
+    for (const [text, number, dial, country] of [
+      ['01 23 45 67 89 poste : 12', '01 23 45 67 89 poste : 12', '+33123456789;ext=12', 'FR'],
+      ['(11) 3333-4444 - ramal 12', '(11) 3333-4444 - ramal 12', '+551133334444;ext=12', 'BR'],
+      ['030 1234567, Durchwahl -12', '030 1234567, Durchwahl -12', '+49301234567;ext=12', 'DE'],
+      ['415-555-0101 Ext-204', '415-555-0101 Ext-204', '+14155550101;ext=204', 'US'],
+      ['415-555-0101 ext# 12', '415-555-0101 ext# 12', '+14155550101;ext=12', 'US'],
+      ['415-555-0101 Ext. No. 12', '415-555-0101 Ext. No. 12', '+14155550101;ext=12', 'US'],
+      ['03-1234-5678 内線204番', '03-1234-5678 内線204番', '+81312345678;ext=204', 'JP'],
+    ] as const) {
+      expect(found(text, country)).toEqual([[number, dial]]);
+    }
+    expect(found('415-555-0101 - 415-555-0102')).toEqual([
+      ['415-555-0101', '+14155550101'],
+      ['415-555-0102', '+14155550102'],
+    ]);
+  });
+
   it('leaves a whole-number parenthesis out of the span', () => {
     expect(found('(9876543210)', 'IN')).toEqual([['9876543210', '+919876543210']]);
   });

@@ -130,7 +130,7 @@ function readExtension(text: string, at: number): Ext | null {
   let q = at;
   while (q < n && q - at < 3 && (isSpace(text.charCodeAt(q)) || text.charCodeAt(q) === 44)) q++;
   const first = lowerAscii(text.charCodeAt(q));
-  if (!(first === 120 || first === 101 || first === 35 || first === 40 || first === 100 || first === 112 || first === 114 || first === 97 || first === 0xff03 || first === 0x5185 || first === 0xff08)) {
+  if (!(first === 120 || first === 101 || first === 35 || first === 40 || first === 100 || first === 112 || first === 114 || first === 97 || first === 0xff03 || first === 0x5185 || first === 0xff08 || first === 45 || first === 0x2013)) {
     return null;
   }
   let spaces = 0;
@@ -139,6 +139,8 @@ function readExtension(text: string, at: number): Ext | null {
     i++;
     spaces++;
   }
+  // "(11) 3333-4444 - ramal 12", "030 1234567 – Durchwahl 12"
+  if ((text.charCodeAt(i) === 45 || text.charCodeAt(i) === 0x2013) && isSpace(text.charCodeAt(i + 1)) && spaces > 0) i += 2;
   let paren = false;
   if (isOpenParen(text.charCodeAt(i))) {
     paren = true;
@@ -158,7 +160,14 @@ function readExtension(text: string, at: number): Ext | null {
     }
   }
   if (k < 0) return null;
-  if (text.charCodeAt(k) === 58 || text.charCodeAt(k) === 0xff1a) k++; // ':'
+  // "poste : 12", "Ext-204", "ext# 12", "Durchwahl -12", "Ext. No. 12"
+  if (isSpace(text.charCodeAt(k)) && (text.charCodeAt(k + 1) === 58 || text.charCodeAt(k + 1) === 45)) k++;
+  const mark = text.charCodeAt(k);
+  if (mark === 58 || mark === 0xff1a || mark === 35 || mark === 45) k++;
+  else if (isSpace(mark) && /^(?:no|nr)\.? ?/i.test(text.slice(k + 1, k + 5)) && !isDigit(text.charCodeAt(k + 1))) {
+    const label = /^(?:no|nr)\.? ?/i.exec(text.slice(k + 1, k + 5))![0];
+    k += 1 + label.length;
+  }
   let sp = 0;
   while (k < n && isSpace(text.charCodeAt(k)) && sp < 2) {
     k++;
@@ -169,9 +178,10 @@ function readExtension(text: string, at: number): Ext | null {
   const len = k - ds;
   if (len < 1 || len > 6) return null;
   let end = k;
+  if (text.charCodeAt(end) === 0x756a) end++; // "内線204番"
   if (paren) {
-    if (!isCloseParen(text.charCodeAt(k))) return null;
-    end = k + 1;
+    if (!isCloseParen(text.charCodeAt(end))) return null;
+    end++;
   }
   return { digits: digitText(text, ds, k), end };
 }
@@ -250,6 +260,9 @@ const UNIT_WORDS = new Set([
   'records', 'items', 'units', 'tokens', 'words', 'characters', 'chars', 'steps',
 ]);
 
+/** Hours after a number: "1300 655 506 24 hours" (the 24 is not the number's). */
+const HOUR_WORDS = new Set(['hours', 'hour', 'hrs', 'hr', 'h', 'std', 'stunden', 'heures', 'heure', 'horas', 'hs']);
+
 /** True when the whole word starting at `at` (letters, any case) is one of `words` (lower case). */
 function wordIn(words: ReadonlySet<string>, text: string, at: number): boolean {
   let e = at;
@@ -327,10 +340,16 @@ function badRight(text: string, re: number): boolean {
  * what follows it is four digits or more, or three and a hyphen.
  */
 function commaBetweenNumbers(text: string, at: number): boolean {
+  const next = text.charCodeAt(at + 1);
+  if (isPlus(next) || isOpenParen(next)) return true; // ",+91 …", ",(415) …": never decimals
   let e = at + 1;
   while (e < text.length && e - at <= 4 && isDigit(text.charCodeAt(e))) e++;
   const digits = e - at - 1;
-  return digits >= 4 || (digits === 3 && (text.charCodeAt(e) === 45 || text.charCodeAt(e) === 0x2010 || text.charCodeAt(e) === 0x2011));
+  if (digits >= 4 || (digits === 3 && (text.charCodeAt(e) === 45 || text.charCodeAt(e) === 0x2010 || text.charCodeAt(e) === 0x2011))) return true;
+  // "94105,415.555.0101", "80331,089 1234567": four digits or more before the comma are no thousands
+  let b = at;
+  while (b > 0 && at - b < 5 && isDigit(text.charCodeAt(b - 1))) b--;
+  return at - b >= 4 && digits === 3;
 }
 
 /** `DE89 3704 0044 …` or `GB29 NWBK 6016 …`: the run belongs to an IBAN. */
@@ -386,6 +405,11 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
       bad = v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 12 && v2 >= 1 && v2 <= 31;
     }
   }
+  if (!bad && !plus && (count === 2 || count === 4)) {
+    // times written with a dot: "07.30", "07.30–16.30" (opening hours, timetables)
+    const dash = count === 4 ? gapSep[a + 2]! : 45;
+    bad = (count === 2 ? dot : gapSep[a + 1] === 46 && gapSep[a + 3] === 46) && (dash === 45 || dash === 0x2013) && clockTime(text, a) && (count === 2 || clockTime(text, a + 2));
+  }
   if (!bad && dot && count === 4 && !plus) {
     // IPv4
     bad = true;
@@ -423,6 +447,13 @@ function barSegment(text: string, a: number, b: number, plus: boolean, country: 
   if (bad) for (let g = a; g <= b; g++) gBarred[g] = 1;
 }
 
+/** Groups of three after a first group of up to three, all with the same gap: "132 511", "1.234.567". */
+function inThousands(count: number): boolean {
+  if (glen(0) > 3) return false;
+  for (let g = 1; g < count; g++) if (glen(g) !== 3 || gapSep[g] !== gapSep[1] || gapSpace[g] !== gapSpace[1]) return false;
+  return true;
+}
+
 /** Chunks ci-1..cj+1 are all unbarred groups of at most three digits. */
 function smallGroupsAround(ci: number, cj: number): boolean {
   for (let c = ci - 1; c <= cj + 1; c++) if (chBarred[c] || chDigits[c]! > 3) return false;
@@ -434,6 +465,11 @@ function opensNational(text: string): boolean {
   const start = gStart[0]!;
   const head = text.charCodeAt(start);
   return head === 48 || head === 0xff10 || (start > 0 && isOpenParen(text.charCodeAt(start - 1)));
+}
+
+/** Groups g and g+1 read as a time of day: an hour of one or two digits, two digits of minutes. */
+function clockTime(text: string, g: number): boolean {
+  return glen(g) <= 2 && glen(g + 1) === 2 && groupValue(text, g) <= 23 && groupValue(text, g + 1) <= 59;
 }
 
 /** The digits of groups a..b-1 pass the Luhn check (card numbers do). */
@@ -695,6 +731,8 @@ export class Scanner {
     }
     // 12 34 56 78 90: a row of small numbers (national numbers in pairs start with 0)
     if (!candPlus && lg - fg >= 3 && s.charCodeAt(0) !== 48 && allShortGroups(fg, lg)) return null;
+    // "94123 94127": ZIP codes; a US number is never written in fives
+    if (!candPlus && this.country === 'US' && lg === fg + 1 && glen(fg) === 5 && glen(lg) === 5) return null;
     if (fg === lg && !candPlus && (s.length === 10 || s.length === 13) && s.charCodeAt(0) === 49) {
       // 1700000000 / 1700000000123: a Unix timestamp unless labelled as a phone number
       if (!contextBefore(text, ci === 0 ? this.rs : gStart[fg]!).phone) return null;
@@ -727,6 +765,24 @@ export class Scanner {
         }
       }
       return { cj, v };
+    }
+    return null;
+  }
+
+  /**
+   * The first chunk from `from` on that opens with a trunk 0, after at least nine digits of
+   * identifier, and starts a valid number of ten digits or more reaching the run's end.
+   */
+  private numberEndingRun(from: number): { ci: number } | null {
+    let before = 0;
+    for (let c = 0; c < from; c++) before += chDigits[c]!;
+    for (let c = from; c < this.chunks; before += chDigits[c++]!) {
+      if (before < 9 || !opensNumber(this.text, c) || chBarred[c]) continue;
+      let digits = 0;
+      for (let d = c; d < this.chunks; d++) digits += chDigits[d]!;
+      if (digits < 10) return null;
+      const hit = this.longest(c);
+      if (hit && hit.cj === this.chunks - 1) return { ci: c };
     }
     return null;
   }
@@ -769,6 +825,9 @@ export class Scanner {
     // collect digit groups and the gaps between them
     let count = 0;
     let digits = 0;
+    // where the current tight segment (no spaces inside) began: its first group, the digits before it
+    let segmentStart = 0;
+    let segmentDigits = 0;
     let k = p;
     for (;;) {
       gStart[count] = k;
@@ -818,6 +877,8 @@ export class Scanner {
       // " (" continues a number only after a country code or a "1"/"0" prefix: "+44 (0)20 …",
       // "1 (415) 555-0101"; otherwise a parenthesis after a space starts something new
       if (op && spaces && (count > 2 || digits > 5)) break;
+      // "03-1234-5678（9:00〜18:00）": nor, right after a segment of three groups or ten digits
+      if (op && !spaces && !sep && (count - segmentStart > 2 || digits - segmentDigits >= 10)) break;
       if (cl && open === 0) break;
       if (op && open - cl > 0) {
         if (!leadOpen || count > 1) break;
@@ -828,17 +889,26 @@ export class Scanner {
       }
       open += op - cl;
       gapSpace[count] = spaces ? 1 : 0;
+      if (spaces) {
+        segmentStart = count;
+        segmentDigits = digits;
+      }
       gapSep[count] = sep;
       gapOpen[count] = op;
       gapClose[count] = cl;
       k = q;
     }
+    // "1300 365 365 24/7": round the clock, not the number's last digits
+    if (count >= 3 && gapSep[count - 1] === 47 && glen(count - 1) === 1 && glen(count - 2) === 2 && text.startsWith('24/7', gStart[count - 2]!)) {
+      count -= 2;
+      digits -= 3;
+    }
     const re = gEnd[count - 1]!;
     if (digits < MIN_NATIONAL_DIGITS) return re;
     for (let g = 0; g < count; g++) gBarred[g] = 0;
     if (runIsNegative(text, count, plus)) return re;
-    // a bare run with a unit after it is a quantity
-    if (count === 1 && rs === p && isSpace(text.charCodeAt(re)) && wordIn(UNIT_WORDS, text, re + 1)) return re;
+    // a bare run with a unit after it is a quantity, and so is one in thousands ("132 511 km")
+    if (rs === p && isSpace(text.charCodeAt(re)) && (count === 1 || inThousands(count)) && wordIn(UNIT_WORDS, text, re + 1)) return re;
     if (inIban(text, rs, glen(0))) {
       // bar the IBAN's groups: digit groups of up to four, one per chunk
       let g = 0;
@@ -887,7 +957,11 @@ export class Scanner {
       if (gBarred[g]) chBarred[chunks - 1] = 1;
     }
     if (leftBad) chBarred[0] = 1;
-    if (rightBad || (chDigits[chunks - 1]! <= 2 && monthAt(text, re, groupValue(text, count - 1)))) chBarred[chunks - 1] = 1;
+    // a day before a month ("23 May"), hours after a number ("1300 655 506 24 hours")
+    const lastIsSmall = chDigits[chunks - 1]! <= 2;
+    if (rightBad || (lastIsSmall && (monthAt(text, re, groupValue(text, count - 1)) || (chunks > 1 && isSpace(text.charCodeAt(re)) && wordIn(HOUR_WORDS, text, re + 1))))) {
+      chBarred[chunks - 1] = 1;
+    }
 
     this.plus = plus;
     this.rs = rs;
@@ -922,8 +996,21 @@ export class Scanner {
         const label = contextBefore(text, rs);
         idLabelled = label.id || (label.idIfBare && !plus && !leadOpen && chLast[0] === 0 && chDigits[0]! >= MIN_NATIONAL_DIGITS);
       }
-      if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) return re;
-      if ((idLabelled || glued) && (ci === 0 || (!opensNumber(text, ci) && !gapOpen[chFirst[ci]!]))) continue;
+      if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) {
+        // ... unless a number of ten digits or more, opening with its trunk 0, ends the run:
+        // "SIREN 552 100 554 01 23 45 67 89", "ABN 51 824 753 556 02 9876 5432"
+        const tail = this.numberEndingRun(1);
+        if (!tail || tail.ci < ci) return re;
+        idLabelled = false;
+        if (tail.ci > ci) {
+          ci = tail.ci - 1;
+          continue;
+        }
+      }
+      // after a code glued to a word, a later number must open like one, or be written out whole
+      // in one chunk of three groups or more ("Bldg A2 415-555-0101")
+      const writtenOut = glued && !idLabelled && ci > 0 && cj === ci && chLast[ci]! - chFirst[ci]! >= 2;
+      if ((idLabelled || glued) && !writtenOut && (ci === 0 || (!opensNumber(text, ci) && !gapOpen[chFirst[ci]!]))) continue;
       const fg = chFirst[ci]!;
       const lg = chLast[cj]!;
       // span: the leading "+" / "(" and a closing ")" belong to the number
