@@ -1,8 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFakeBrowser } from '../test/fake-browser';
-import { ok, type BackgroundToOffscreen } from '../shared/messages';
+import { recordingHubContext } from '../test/hub-context';
 import { INITIAL_STATE, type AppState, type CallView } from '../shared/state';
-import type { HubContext } from './hub';
 import { ANSWER_COMMAND, HANG_UP_COMMAND, onCallCommand } from './call-commands';
 import { applyState, observeState } from './state-observers';
 
@@ -11,18 +10,7 @@ function ringingCall(overrides: Partial<CallView> = {}): CallView {
 }
 
 function setup() {
-  const { browser } = createFakeBrowser();
-  const sent: BackgroundToOffscreen[] = [];
-  const context: HubContext = {
-    browser,
-    sendToOffscreen: vi.fn(async (message: BackgroundToOffscreen) => {
-      sent.push(message);
-      return ok(undefined);
-    }),
-    openExtensionPage: vi.fn(async () => undefined),
-    now: () => 0,
-  };
-  return { context, sent };
+  return recordingHubContext(createFakeBrowser().browser);
 }
 
 /** An observer that holds each state until the test lets it go, like a notification still being shown. */

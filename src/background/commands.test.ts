@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeBrowser } from '../test/fake-browser';
-import { ok, type BackgroundToOffscreen } from '../shared/messages';
-import type { HubContext } from './hub';
+import { recordingHubContext } from '../test/hub-context';
 import { CALL_SELECTION_COMMAND, onCallSelectionCommand, readSelectionReply } from './commands';
 
 function setup(reply: unknown) {
@@ -15,16 +14,7 @@ function setup(reply: unknown) {
     }),
     query: vi.fn(async () => [{ id: 42 }]),
   });
-  const sent: BackgroundToOffscreen[] = [];
-  const context: HubContext = {
-    browser,
-    sendToOffscreen: vi.fn(async (message: BackgroundToOffscreen) => {
-      sent.push(message);
-      return ok(undefined);
-    }),
-    openExtensionPage: vi.fn(async () => undefined),
-    now: () => 0,
-  };
+  const { context, sent } = recordingHubContext(browser);
   const notices: unknown[] = [];
   vi.stubGlobal('chrome', { notifications: { create: vi.fn(async (_id: string, options: unknown) => void notices.push(options)) } });
   return { context, asked, sent, notices };

@@ -1,21 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeBrowser } from '../test/fake-browser';
-import { ok, type BackgroundToOffscreen } from '../shared/messages';
-import type { HubContext } from './hub';
+import { recordingHubContext } from '../test/hub-context';
+import { ok } from '../shared/messages';
 import { CALL_LINK_MENU, CALL_SELECTION_MENU, menuClickInput, onMenuClicked } from './context-menu';
 
 function setup() {
   const { browser } = createFakeBrowser();
-  const sent: BackgroundToOffscreen[] = [];
-  const context: HubContext = {
-    browser,
-    sendToOffscreen: vi.fn(async (message: BackgroundToOffscreen) => {
-      sent.push(message);
-      return ok({ callId: 'c1' });
-    }),
-    openExtensionPage: vi.fn(async () => undefined),
-    now: () => 0,
-  };
+  const { context, sent } = recordingHubContext(browser, () => ok({ callId: 'c1' }));
   const notices: { title: string; message: string }[] = [];
   vi.stubGlobal('chrome', { notifications: { create: vi.fn(async (_id: string, options: { title: string; message: string }) => void notices.push(options)) } });
   return { context, sent, notices, browser };

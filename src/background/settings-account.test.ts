@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFakeBrowser } from '../test/fake-browser';
+import { recordingHubContext } from '../test/hub-context';
 import type { BackgroundToOffscreen, SignInReply } from '../shared/messages';
 import type { ManagedPolicy } from '../shared/settings';
-import type { HubContext } from './hub';
 import { CREDENTIALS_KEY, saveTokens, SESSION_TOKENS_KEY } from './credentials';
 import { saveSettings, settingsView, signInWithAccount, signOut } from './settings-account';
 import { readSettings, readStoredSettings } from './storage';
@@ -12,16 +12,7 @@ const account = { server: { host: 'kandy.example', port: 443 }, clientId: 'app',
 function setup(phone: (message: BackgroundToOffscreen) => unknown = () => ({ ok: true, value: { user: 'alice@kandy.example' } }), policy?: ManagedPolicy) {
   const { browser, fake } = createFakeBrowser();
   if (policy) (fake.storage as Record<string, unknown>).managed = { get: async () => policy };
-  const sent: BackgroundToOffscreen[] = [];
-  const context: HubContext = {
-    browser,
-    sendToOffscreen: vi.fn(async (message: BackgroundToOffscreen) => {
-      sent.push(message);
-      return phone(message);
-    }),
-    openExtensionPage: vi.fn(async () => undefined),
-    now: () => 5_000,
-  };
+  const { context, sent } = recordingHubContext(browser, phone, 5_000);
   return { browser, fake, context, sent };
 }
 
