@@ -138,8 +138,16 @@ function mbps(byteCount: number, ms: number): number {
 }
 
 const started = performance.now();
-// warm-up on a page of its own (JIT, compiled metadata), so no size pays for it
-for (let i = 0; i < 3; i++) runOurs(generatePage(200_000, 99 + i));
+// Warm-up on pages of their own (JIT, compiled metadata), so no size pays for it. It takes
+// variety more than repetition: V8 throws optimised code away when it reaches a branch it has
+// never run. After three 200 kB pages of warm-up, or fifteen, the 100 kB size (measured first)
+// had pages at 15-20 MB/s beside others at 40 MB/s; after 8 MB of other pages, all run at
+// 33-43 MB/s, as they did when measured after the larger sizes. Like the timed passes, each
+// warm-up pass starts with an empty validation cache.
+for (let i = 0; i < 2; i++) {
+  clearValidationCache();
+  runOurs(generatePage(4_000_000, 99 + i));
+}
 
 const rows = [];
 for (const { label, size, pages } of SIZES) {
@@ -150,6 +158,8 @@ for (const { label, size, pages } of SIZES) {
   let pageBytes = 0;
   let libBytes = 0;
   let numbers = 0;
+  /** Our wall-clock MB/s on each page: a page far below the others shows V8 still tiering up. */
+  const perPage: number[] = [];
   const ours: Accuracy = { tp: 0, fp: 0, fn: 0 };
   const lib: Accuracy = { tp: 0, fp: 0, fn: 0 };
   const sum = (into: Timing, t: Timing) => {
@@ -164,6 +174,7 @@ for (const { label, size, pages } of SIZES) {
     // every pass is a first pass over the page: the validation cache is emptied before it
     const run = best(OUR_PASSES, () => runOurs(sections), clearValidationCache);
     sum(ourT, run);
+    perPage.push(mbps(bytes(sections), run.ms));
     sections.forEach((s, i) => add(ours, score(run.value[i]!, s.truths)));
     sum(displayT, best(OUR_PASSES, () => runOursWithDisplay(sections), clearValidationCache));
     sum(digitT, best(5, () => countAllDigits(sections)));
@@ -185,6 +196,7 @@ for (const { label, size, pages } of SIZES) {
     bytes: pageBytes,
     numbers,
     oursMBps: ourRate,
+    oursMBpsPerPage: perPage,
     oursWithDisplayMBps: displayRate,
     digitPassMBps: digitRate,
     libMBps: libRate,
@@ -237,6 +249,8 @@ for (const r of rows) {
     ].join(' '),
   );
 }
+console.log('');
+for (const r of rows) console.log(`${r.page}: ours on each page, wall MB/s: ${r.oursMBpsPerPage.map(f1).join(', ')}`);
 console.log(
   `\nTargets: ours/lib ≥ 20×, digits/ours ≤ 20×. libphonenumber-js ran on the first ${LIB_SAMPLE / 1e6} MB of each size only ` +
     `(it is too slow for whole pages). Figures are the best of a few passes. ${rows.reduce((n, r) => n + r.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s in all.`,
