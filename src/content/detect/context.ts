@@ -42,8 +42,8 @@ const ID_WORDS = new Set(
 /**
  * Words that name an identifier but also a business line: "Order No. 4155550101" is an order,
  * "Orders: 0800 123 4568" and "Service client : 09 69 32 15 15" are phone lines. After one of
- * them a number is an identifier only when a number word ("No.", "n°", "#") comes between, or
- * when it is written as one bare run of digits (see `Context.idIfBare`).
+ * them a number is an identifier only when a number word ("No.", "n°", "#") comes with it, or
+ * when its run opens with one long bare group of digits (see `Context.idIfBare`).
  */
 const LINE_ID_WORDS = new Set('order orders customer cust client cliente bestellung commande pedido consumer'.split(' '));
 
@@ -58,18 +58,17 @@ const NUMBERED_ID_WORDS = new Set('booking reservation registration enrolment en
 const NUMBER_WORDS = new Set('n no nr nº n° num number nummer numéro numero número नंबर'.split(' '));
 
 /** Skipped when looking for the word right before a number: "Order No. 123", "Tel. Nr. 030". */
-const NEUTRAL = new Set(
-  'n no nr nº n° num number numbers nummer numéro numero número नंबर is at on or our your the a an de du des la le der die das unter sous au em para please us me to via of for'.split(
-    ' ',
-  ),
-);
+const NEUTRAL = new Set([
+  ...NUMBER_WORDS,
+  ...'numbers is at on or our your the a an de du des la le der die das unter sous au em para please us me to via of for'.split(' '),
+]);
 
 export interface Context {
   /** The label right before the number (neutral words skipped) is a phone word or symbol. */
   phone: boolean;
   /** The label right before the number (neutral words skipped) is an identifier word or # / №. */
   id: boolean;
-  /** The label is a word like "Order" or "client": the number is an identifier if it is one bare digit run. */
+  /** The label is a word like "Order" or "client": the number is an identifier if its run opens with one long bare group. */
   idIfBare: boolean;
 }
 
@@ -181,13 +180,13 @@ const SERVICE_WORDS = new Set('service services relation espace atendimento serv
 function wordBeforeLineWord(text: string, i: number): 'service' | 'number' | undefined {
   for (let words = 0; words < 2; words++) {
     while (i >= 0 && isSpaceOrApostrophe(text.charCodeAt(i))) i--;
+    // "N°", "Nº": a sign, not a letter, ends the word
+    if (/^n[°º]$/i.test(text.slice(i - 1, i + 1))) return 'number';
     const end = i + 1;
     while (i >= 0 && isLetter(text.charCodeAt(i))) i--;
-    // "N°", "Nº": the sign ends the word
-    const sign = i >= 0 && (text.charCodeAt(i) === 0xb0 || text.charCodeAt(i) === 0xba) ? 1 : 0;
-    const word = text.slice(i + 1 - sign, end).toLowerCase();
+    const word = text.slice(i + 1, end).toLowerCase();
     if (SERVICE_WORDS.has(word)) return 'service';
-    if (NUMBER_WORDS.has(word) || /^n[°º]$/.test(text.slice(i - 1, i + 1).toLowerCase())) return 'number';
+    if (NUMBER_WORDS.has(word)) return 'number';
     if (!NEUTRAL.has(word)) return undefined;
   }
   return undefined;

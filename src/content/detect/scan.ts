@@ -164,10 +164,7 @@ function readExtension(text: string, at: number): Ext | null {
   if (isSpace(text.charCodeAt(k)) && (text.charCodeAt(k + 1) === 58 || text.charCodeAt(k + 1) === 45)) k++;
   const mark = text.charCodeAt(k);
   if (mark === 58 || mark === 0xff1a || mark === 35 || mark === 45) k++;
-  else if (isSpace(mark) && /^(?:no|nr)\.? ?/i.test(text.slice(k + 1, k + 5)) && !isDigit(text.charCodeAt(k + 1))) {
-    const label = /^(?:no|nr)\.? ?/i.exec(text.slice(k + 1, k + 5))![0];
-    k += 1 + label.length;
-  }
+  else if (isSpace(mark)) k += 1 + (/^(?:no|nr)\.? ?/i.exec(text.slice(k + 1, k + 5))?.[0].length ?? -1);
   let sp = 0;
   while (k < n && isSpace(text.charCodeAt(k)) && sp < 2) {
     k++;
@@ -739,7 +736,7 @@ export class Scanner {
     }
     const v = phoneEngine().validateDigits(s, candPlus, this.country);
     // "91-98765 43210": India's calling code written without "+", a common notation there
-    if (!v && ci === 0 && !this.plus && this.country === 'IN' && fg < lg && glen(fg) === 2 && s.startsWith('91')) {
+    if (!v && ci === 0 && !candPlus && this.country === 'IN' && fg < lg && glen(fg) === 2 && s.startsWith('91')) {
       return phoneEngine().validateDigits(s, true, this.country);
     }
     return v;
@@ -770,13 +767,11 @@ export class Scanner {
   }
 
   /**
-   * The first chunk from `from` on that opens with a trunk 0, after at least nine digits of
-   * identifier, and starts a valid number of ten digits or more reaching the run's end.
+   * The first chunk after the run's first that opens with a trunk 0, after at least nine digits
+   * of identifier, and starts a valid number of ten digits or more reaching the run's end.
    */
-  private numberEndingRun(from: number): { ci: number } | null {
-    let before = 0;
-    for (let c = 0; c < from; c++) before += chDigits[c]!;
-    for (let c = from; c < this.chunks; before += chDigits[c++]!) {
+  private numberEndingRun(): { ci: number } | null {
+    for (let c = 1, before = chDigits[0]!; c < this.chunks; before += chDigits[c++]!) {
       if (before < 9 || !opensNumber(this.text, c) || chBarred[c]) continue;
       let digits = 0;
       for (let d = c; d < this.chunks; d++) digits += chDigits[d]!;
@@ -934,7 +929,7 @@ export class Scanner {
     if (glued && /(?:^|\s)1Z[ 0-9A-Z]{0,9}$/i.test(text.slice(Math.max(0, rs - 12), rs))) return re;
 
     // tight segments (no spaces inside): shape rules
-    const opensWithAreaCode = plus || leadOpen > 0 || text.charCodeAt(p) === 48;
+    const opensWithAreaCode = plus || opensNational(text);
     let segStart = 0;
     for (let g = 1; g <= count; g++) {
       if (g === count || gapSpace[g]) {
@@ -999,7 +994,7 @@ export class Scanner {
       if (idLabelled && !chBarred[0] && chDigits[0]! < MIN_NATIONAL_DIGITS) {
         // ... unless a number of ten digits or more, opening with its trunk 0, ends the run:
         // "SIREN 552 100 554 01 23 45 67 89", "ABN 51 824 753 556 02 9876 5432"
-        const tail = this.numberEndingRun(1);
+        const tail = this.numberEndingRun();
         if (!tail || tail.ci < ci) return re;
         idLabelled = false;
         if (tail.ci > ci) {
